@@ -1,0 +1,5 @@
+"""``python -m stretchlog`` runs the command-line interface."""
+
+from stretchlog.cli import main
+
+main()

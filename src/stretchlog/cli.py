@@ -1,0 +1,136 @@
+"""The ``stretchlog`` command line: a thin shell over the package API.
+
+Each command imports what it needs when it runs, so ``stretchlog --help`` and
+``stretchlog catalog`` start without pandas, statsmodels or matplotlib.
+Exit codes: 0 done, 1 the log (or another input) has problems, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    name="stretchlog",
+    help=(
+        "Learn from your own stretching log which stretches relieve your back pain.\n\n"
+        "Your log stays on this computer: stretchlog makes no network connections. "
+        "What it prints is advice from your own records, not a diagnosis."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+LOG_ARG = typer.Argument(..., help="The log file (CSV, one row per stretch bout).", show_default=False)
+CATALOG_OPT = typer.Option(
+    None,
+    "--catalog",
+    envvar="STRETCHLOG_CATALOG",
+    help="Your own catalog file (TOML) that extends the built-in stretches.",
+    show_default=False,
+)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _err_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _load_catalog(path: Optional[Path]):
+    from stretchlog.catalog import load_catalog
+    from stretchlog.errors import CatalogError
+
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        _err_console().print(f"[bold red]Catalog problem:[/] {exc}", markup=True)
+        raise typer.Exit(1) from None
+
+
+def _load(log: Path, catalog: Optional[Path]):
+    """Read a log for a command: print every problem and exit 1, or return it with warnings printed."""
+    from stretchlog.errors import LogError
+    from stretchlog.logfile import load_log
+    from stretchlog.render import print_problems, print_warnings
+
+    cat = _load_catalog(catalog)
+    try:
+        loaded = load_log(log, catalog=cat)
+    except LogError as exc:
+        print_problems(_console(), exc)
+        raise typer.Exit(1) from None
+    print_warnings(_console(), loaded.warnings)
+    return loaded
+
+
+@app.command()
+def validate(log: Path = LOG_ARG, catalog: Optional[Path] = CATALOG_OPT) -> None:
+    """Check a log against the format and summarise it.
+
+    Exit 0 and a one-screen summary for a good log; exit 1 and a table of every
+    problem (row as your spreadsheet shows it, column, value, what was expected)
+    for a bad one.
+    """
+    from stretchlog.render import print_summary
+    from stretchlog.summary import summarise
+
+    loaded = _load(log, catalog)
+    print_summary(_console(), summarise(loaded))
+
+
+@app.command("catalog")
+def catalog_cmd(
+    region: Optional[str] = typer.Option(
+        None, "--region", "-r", help="Only this body region (hips, thighs, lower back, core, upper back, neck)."
+    ),
+    details: bool = typer.Option(False, "--details", "-d", help="Show aliases and instructions too."),
+    catalog: Optional[Path] = CATALOG_OPT,
+) -> None:
+    """List the stretches stretchlog knows, in the order the guides recommend."""
+    from stretchlog.catalog import REGIONS
+    from stretchlog.render import print_catalog
+
+    cat = _load_catalog(catalog)
+    if region is not None:
+        chosen = cat.in_region(region)
+        if len(chosen) == 0:
+            _err_console().print(
+                f"No stretches in region '{region}'. Regions: {', '.join(REGIONS)}."
+            )
+            raise typer.Exit(2)
+        cat = chosen
+    print_catalog(_console(), cat, details=details)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from stretchlog import __version__
+
+        typer.echo(f"stretchlog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Learn from your own stretching log which stretches relieve your back pain."""
+
+
+def main() -> None:
+    """Entry point of the ``stretchlog`` console script."""
+    app()

@@ -1,0 +1,45 @@
+"""Shared fixtures: the contract's own five-line example, and a file writer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+HEADER = "date,time,stretch,side,hold_s,reps,pain_before,pain_after,tightness,notes"
+
+CONTRACT_EXAMPLE = f"""{HEADER}
+2026-11-01,21:30,reclining hip stretch,left,60,3,6,5,7,
+2026-11-01,21:30,reclining hip stretch,right,60,3,,4,5,
+2026-11-01,21:30,hamstring stretch,both,10,9,,,6,flexed quads
+2026-11-01,21:30,psoas stretch 1,left,45,2,,3,8,
+2026-11-02,07:15,knees to chest,both,30,4,5,4,,
+"""
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample" / "stretch-log.csv"
+BROKEN = ROOT / "data" / "sample" / "broken-log.csv"
+
+
+@pytest.fixture
+def example_text() -> str:
+    return CONTRACT_EXAMPLE
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(text or bytes, name='log.csv') -> path of a new file under tmp_path."""
+
+    def _write(content, name: str = "log.csv") -> Path:
+        path = tmp_path / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8", newline="")
+        else:
+            path.write_bytes(content)
+        return path
+
+    return _write

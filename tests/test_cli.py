@@ -1,0 +1,114 @@
+"""The command line as a user meets it: exit codes, what is printed, what is imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BROKEN, HEADER, SAMPLE
+from stretchlog.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": "200"})
+
+
+def test_validate_good_log_exits_0_with_summary(write, example_text):
+    result = run("validate", str(write(example_text)))
+    assert result.exit_code == 0
+    out = result.output
+    assert "is a valid stretch log" in out
+    assert "2 from 2026-11-01 to 2026-11-02" in out
+    assert "5 (one row each), 4 different stretches" in out
+    assert "per bout 1" in out and "mixed 1" in out
+
+
+def test_validate_bad_log_exits_1_with_every_problem(write):
+    text = HEADER + "\n22/11/2026,21:30,pigeon,L,0,2,6,5,7,\n2026-11-02,21:30,pigeon,left,45,2,seven,5,7,\n"
+    result = run("validate", str(write(text)))
+    assert result.exit_code == 1
+    out = result.output
+    assert "4 problems" in out
+    for needle in ("22/11/2026", "'L'", "'0'", "'seven'", "date", "side", "hold_s", "pain_before"):
+        assert needle in out
+    assert "Traceback" not in out
+
+
+def test_validate_missing_file_is_a_clear_error(tmp_path):
+    result = run("validate", str(tmp_path / "nope.csv"))
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+
+
+def test_validate_prints_warnings(write):
+    result = run("validate", str(write(HEADER + "\n2026-11-01,,doorway chest stretch,,30,,6,5,,\n")))
+    assert result.exit_code == 0
+    assert "Warnings (1)" in result.output and "custom" in result.output
+
+
+def test_validate_empty_log(write):
+    result = run("validate", str(write(HEADER + "\n")))
+    assert result.exit_code == 0 and "no bouts yet" in result.output
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="sample not generated yet")
+def test_validate_sample_and_broken_sample():
+    assert run("validate", str(SAMPLE)).exit_code == 0
+    broken = run("validate", str(BROKEN))
+    assert broken.exit_code == 1 and "problems" in broken.output
+
+
+def test_catalog_lists_and_filters_by_region():
+    everything = run("catalog")
+    assert everything.exit_code == 0 and "Reclining hip stretch" in everything.output
+    hips = run("catalog", "--region", "hips")
+    assert hips.exit_code == 0
+    assert "Pigeon pose" in hips.output and "Double knees to chest" not in hips.output
+    assert run("catalog", "--region", "elbows").exit_code == 2
+
+
+def test_catalog_with_user_file(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '[[stretch]]\nid = "doorway-chest"\nname = "Doorway chest stretch"\nmuscle_group = "chest"\n'
+        'region = "upper back"\nsided = false\nhold_s = 30\nreps = 2\norder = 550\n',
+        encoding="utf-8",
+    )
+    result = run("catalog", "--catalog", str(extra), "--region", "upper back")
+    assert result.exit_code == 0 and "Doorway chest stretch" in result.output
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.startswith("stretchlog ")
+
+
+def _imported_after(code: str) -> set[str]:
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = {code!r}.split()\n"
+        "try:\n"
+        "    runpy.run_module('stretchlog', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import json; print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("argv", ["stretchlog --help", "stretchlog catalog", "stretchlog effects --help"])
+def test_fast_commands_do_not_import_heavy_libraries(argv):
+    heavy = {"pandas", "numpy", "pandera", "statsmodels", "matplotlib", "scipy"}
+    assert _imported_after(argv) & heavy == set()
+
+
+def test_python_dash_m_runs_the_cli():
+    out = subprocess.run([sys.executable, "-m", "stretchlog", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "validate" in out.stdout
