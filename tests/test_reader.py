@@ -353,3 +353,14 @@ def test_no_stray_warnings_on_a_clean_log(write, example_text):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_log(write(example_text))
+
+
+def test_trailing_empty_unnamed_column_is_harmless(write):
+    text = "date,stretch,hold_s,pain_before,pain_after,\n2026-11-01,pigeon,45,5,3,\n"
+    assert len(read_log(write(text))) == 1
+
+
+def test_unnamed_column_with_values_is_a_problem(write):
+    text = "date,stretch,hold_s,pain_before,pain_after,\n2026-11-01,pigeon,45,5,3,oops\n"
+    p = one_problem(write(text))
+    assert (p.row, p.column) == (1, "column 6") and "no name" in p.expected

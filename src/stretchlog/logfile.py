@@ -490,28 +490,11 @@ def load_log(source: Source, *, catalog: Catalog | None = None) -> LoadedLog:
     warns: list[Problem] = []
     names, written = _header(text, name, problems, warns)
 
-    raw = _read_cells(text, name, len(names), problems)
+    raw, rows_all = _read_cells(text, name, len(names), problems)
     del text
     raw.columns = [n if n else f"_unnamed_{i}" for i, n in enumerate(names)]
-    # header-only file: a valid, empty log
-    rows_all = np.arange(len(raw), dtype="int64") + 2
-    if "_row" in raw.attrs:
-        rows_all = raw.attrs["_row"]
-    empty = (raw == "").all(axis=1).to_numpy() if len(raw.columns) else np.ones(len(raw), bool)
-    for r in rows_all[empty][:50]:
-        warns.append(Problem(int(r), None, None, "a bout; this row is empty and was skipped"))
-    if empty.sum() > 50:
-        warns.append(Problem(None, None, None, f"... and {int(empty.sum()) - 50} more empty rows skipped"))
-    raw = raw.loc[~empty]
-    rows = rows_all[~empty]
-    raw.index = rows
-    unnamed = [c for c in raw.columns if c.startswith("_unnamed_")]
-    for c in unnamed:
-        if raw[c].ne("").any():
-            first = int(raw.index[raw[c].ne("").to_numpy().argmax()])
-            problems.add(Problem(1, f"column {int(c.split('_')[-1]) + 1}", "", "a column name in the header (this column has values but no name)"))
-            _ = first
-    raw = raw.drop(columns=unnamed)
+    raw, rows = _drop_empty_rows(raw, rows_all, warns)
+    raw = _drop_unnamed_columns(raw, problems)
     # one column per name: duplicates were reported, keep the first
     raw = raw.loc[:, ~raw.columns.duplicated()]
 
@@ -574,6 +557,30 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.row or 0, _COLUMN_RANK.get(p.column or "", -1)))
 
 
+def _drop_empty_rows(raw: pd.DataFrame, rows: np.ndarray, warns: list[Problem]):
+    """Skip rows whose cells are all empty (spreadsheets export them), with a warning each."""
+    empty = (raw == "").all(axis=1).to_numpy() if len(raw.columns) else np.ones(len(raw), bool)
+    for r in rows[empty][:50]:
+        warns.append(Problem(int(r), None, None, "a bout; this row is empty and was skipped"))
+    if empty.sum() > 50:
+        warns.append(Problem(None, None, None, f"... and {int(empty.sum()) - 50} more empty rows skipped"))
+    kept = raw.loc[~empty]
+    kept.index = rows[~empty]
+    return kept, rows[~empty]
+
+
+def _drop_unnamed_columns(raw: pd.DataFrame, problems: _Collector) -> pd.DataFrame:
+    """Drop columns with no header name: an error if they hold values, else nothing is lost."""
+    unnamed = [c for c in raw.columns if c.startswith("_unnamed_")]
+    for c in unnamed:
+        if raw[c].ne("").any():
+            position = int(c.rsplit("_", 1)[-1]) + 1
+            problems.add(
+                Problem(1, f"column {position}", "", "a column name in the header (this column has values but no name)")
+            )
+    return raw.drop(columns=unnamed)
+
+
 def _empty_ordered(typed: pd.DataFrame) -> pd.DataFrame:
     out = typed.copy()
     out["session_id"] = pd.Series(dtype="int64")
@@ -615,8 +622,8 @@ def _finish(bouts: pd.DataFrame, extras: list[str]) -> pd.DataFrame:
     return out[_ORDER + extra_cols].reset_index(drop=True)
 
 
-def _read_cells(text: str, name: str, ncols: int, problems: _Collector) -> pd.DataFrame:
-    """All data cells as text ('' for empty), one column per header cell."""
+def _read_cells(text: str, name: str, ncols: int, problems: _Collector) -> tuple[pd.DataFrame, np.ndarray]:
+    """All data cells as text ('' for empty), one column per header cell, and each row's number."""
     cols = [f"c{i}" for i in range(max(ncols, 1))]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -658,8 +665,7 @@ def _read_cells(text: str, name: str, ncols: int, problems: _Collector) -> pd.Da
         # shift each row past the skipped lines before it
         for s in skipped:
             rows = np.where(rows >= s, rows + 1, rows)
-    raw.attrs["_row"] = rows
-    return raw
+    return raw, rows
 
 
 def read_log(source: Source, *, catalog: Catalog | None = None) -> pd.DataFrame:
