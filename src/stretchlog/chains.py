@@ -65,6 +65,11 @@ def order_bouts(typed: pd.DataFrame) -> pd.DataFrame:
     [[3, 1, 1], [4, 1, 2], [2, 2, 1]]
     """
     out = typed.copy()
+    if out.empty:
+        out["session_id"] = pd.Series(dtype="int64")
+        out["bout"] = pd.Series(dtype="int64")
+        out["session"] = pd.Series(dtype="str")
+        return out.reset_index(drop=True)
     keys = ["date", "_time_key"]
     out["_time_key"] = out["time"].fillna("99:99")
     order_cols = keys + (["_seq"] if "seq" in out else []) + ["row"]
@@ -73,7 +78,11 @@ def order_bouts(typed: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(order_cols, kind="stable")
     out["session_id"] = out.groupby(keys, sort=False).ngroup().astype("int64") + 1
     out["bout"] = out.groupby("session_id", sort=False).cumcount().astype("int64") + 1
-    out["session"] = _session_label(out["date"], out["time"])
+    # label each session once (formatting dates row by row is the slow part)
+    ids = out["session_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    labels = _session_label(out["date"].iloc[starts], out["time"].iloc[starts]).to_numpy()
+    out["session"] = pd.Series(labels[ids - 1], index=out.index, dtype="str")
     return out.drop(columns=[c for c in ("_time_key", "_seq") if c in out]).reset_index(drop=True)
 
 
