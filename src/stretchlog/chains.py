@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stretchlog._runs import run_starts
 from stretchlog.errors import Problem
 
 __all__ = ["order_bouts", "chain_problems", "assign_segments", "segment_readings"]
@@ -80,7 +81,7 @@ def order_bouts(typed: pd.DataFrame) -> pd.DataFrame:
     out["bout"] = out.groupby("session_id", sort=False).cumcount().astype("int64") + 1
     # label each session once (formatting dates row by row is the slow part)
     ids = out["session_id"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    starts = run_starts(ids)
     labels = _session_label(out["date"].iloc[starts], out["time"].iloc[starts]).to_numpy()
     out["session"] = pd.Series(labels[ids - 1], index=out.index, dtype="str")
     return out.drop(columns=[c for c in ("_time_key", "_seq") if c in out]).reset_index(drop=True)

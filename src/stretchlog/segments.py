@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stretchlog._runs import join_runs
 from stretchlog.chains import segment_readings
 
 __all__ = ["segments", "segment_bout_counts"]
@@ -99,7 +100,7 @@ def segments(bouts: pd.DataFrame) -> pd.DataFrame:
         first_row=("row", "min"),
         last_row=("row", "max"),
     )
-    seg["stretches"] = g["label"].agg(" + ".join)
+    seg["stretches"] = join_runs(work["label"].to_numpy(), work["segment_id"].to_numpy(), " + ")
     seg["kind"] = "bouts"
     seg = seg.reset_index()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stretchlog._runs import join_runs
+
 __all__ = ["sessions", "time_of_day", "logging_style"]
 
 #: Hours (start inclusive) at which each part of the day begins.
@@ -99,7 +101,7 @@ def sessions(bouts: pd.DataFrame) -> pd.DataFrame:
     out["start_pain"] = bouts.loc[first, "pain_before"].to_numpy()
     out["end_pain"] = bouts.loc[last, "pain_after"].to_numpy()
     out["relief"] = out["start_pain"] - out["end_pain"]
-    out["stretches"] = g["stretch_id"].agg(", ".join)
+    out["stretches"] = join_runs(bouts["stretch_id"].to_numpy(), bouts["session_id"].to_numpy(), ", ")
     out = out.reset_index()
     minutes = pd.to_timedelta(
         pd.to_numeric(out["time"].str.slice(0, 2), errors="coerce").fillna(0) * 60
