@@ -364,3 +364,8 @@ def test_unnamed_column_with_values_is_a_problem(write):
     text = "date,stretch,hold_s,pain_before,pain_after,\n2026-11-01,pigeon,45,5,3,oops\n"
     p = one_problem(write(text))
     assert (p.row, p.column) == (1, "column 6") and "no name" in p.expected
+
+
+def test_loaded_log_names_its_source(write, example_text):
+    path = write(example_text)
+    assert load_log(path).source == str(path)

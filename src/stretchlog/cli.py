@@ -114,6 +114,12 @@ def catalog_cmd(
     print_catalog(_console(), cat, details=details)
 
 
+# Commands that live in their own modules (each imports only typer at the top).
+from stretchlog import cli_trends  # noqa: E402
+
+app.command("trends")(cli_trends.trends)
+
+
 def _version_callback(value: bool) -> None:
     if value:
         from stretchlog import __version__

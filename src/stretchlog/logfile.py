@@ -514,11 +514,11 @@ def load_log(source: Source, *, catalog: Catalog | None = None) -> LoadedLog:
     typed = pd.DataFrame(index=raw.index)
     typed["row"] = rows
 
-    def col(name: str, parse, hint, default):
-        if name in raw:
-            typed[name] = _parse_column(raw[name], rows, name, parse, hint, problems)
+    def col(column: str, parse, hint, default):
+        if column in raw:
+            typed[column] = _parse_column(raw[column], rows, column, parse, hint, problems)
         elif default is not None:
-            typed[name] = default
+            typed[column] = default
 
     col("date", _dates, _date_hint, None)
     col("time", _times, _time_hint, pd.Series(np.nan, index=raw.index, dtype="str"))
@@ -528,8 +528,8 @@ def load_log(source: Source, *, catalog: Catalog | None = None) -> LoadedLog:
     col("reps", _numbers(True), _number_hint("reps"), pd.Series(1, index=raw.index, dtype="Int64"))
     if "reps" in raw:
         typed["reps"] = typed["reps"].where(raw["reps"].str.strip().ne(""), 1).astype("Int64")
-    for name in ("pain_before", "pain_after", "tightness"):
-        col(name, _numbers(False), _number_hint(name), pd.Series(np.nan, index=raw.index, dtype="float64"))
+    for pain_col in ("pain_before", "pain_after", "tightness"):
+        col(pain_col, _numbers(False), _number_hint(pain_col), pd.Series(np.nan, index=raw.index, dtype="float64"))
     col("seq", _numbers(True), _number_hint("seq"), None)
     typed["notes"] = raw["notes"].where(raw["notes"].ne("")).astype("str") if "notes" in raw else pd.Series(np.nan, index=raw.index, dtype="str")
     extras = [c for c in raw.columns if c not in _KNOWN]

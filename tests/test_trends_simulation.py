@@ -1,0 +1,193 @@
+"""Trends checked against simulations with a known truth (issue 4).
+
+Two kinds of data:
+
+* a tight generator written here: one rating series with an exact slope, AR(1)
+  "stiff days" (phi 0.7-0.9), rating noise, rounding to whole numbers and days
+  skipped at random: it checks the interval's coverage, the direction calls and
+  that flat series are not over-called, over many draws;
+* whole logs from :mod:`stretchlog.simulate` read with the real reader: shared
+  stiff days across stretches, stretches done on some days only, both sides,
+  known ``truth.tightness_slope`` per (stretch, side), an imbalanced stretch, no
+  time-of-day effect.
+
+Everything is seeded; the bounds leave room for Monte Carlo error (about 0.01
+for a coverage over 800 draws).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from scipy.signal import lfilter
+
+from stretchlog.habits import habits
+from stretchlog.logfile import load_log
+from stretchlog.safety import safety_flags
+from stretchlog.sessions import sessions
+from stretchlog.simulate import simulate_log
+from stretchlog.trends import MIN_RATE, tightness_trends
+from stretchlog.trends_fit import direction, fit_trend
+from stretchlog.trends_pain import pain_over_time
+from stretchlog.trends_sides import side_asymmetry
+
+pytestmark = pytest.mark.slow
+
+
+def ratings(
+    rng, days: int, slope: float, *, phi: float, p: float, ar_sd: float = 0.7, noise_sd: float = 0.6
+):
+    """Days rated and their whole-number ratings: 5 + slope per 30 days + AR(1) + noise."""
+    e = rng.standard_normal(days) * ar_sd * np.sqrt(1 - phi**2)
+    e[0] = rng.standard_normal() * ar_sd  # stationary from day 0
+    stiff = lfilter([1.0], [1.0, -phi], e)
+    t = np.arange(days)
+    y = np.clip(np.rint(5 + slope * t / 30 + stiff + rng.normal(0, noise_sd, days)), 0, 10)
+    keep = rng.random(days) < p
+    return t[keep], y[keep]
+
+
+def study(seed: int, draws: int, days: int, slope: float, *, phi: float, p: float):
+    rng = np.random.default_rng(seed)
+    cover = calls = right = naive = 0
+    for _ in range(draws):
+        d, y = ratings(rng, days, slope, phi=phi, p=p)
+        f = fit_trend(d, y)
+        cover += f.lo <= slope <= f.hi
+        sign = direction(f.slope, f.lo, f.hi, MIN_RATE)
+        calls += sign != 0
+        right += sign != 0 and sign == np.sign(slope)
+        naive += stats.linregress(d, y).pvalue < 0.05
+    return cover / draws, calls / draws, right / draws, naive / draws
+
+
+@pytest.mark.parametrize(
+    ("days", "slope", "phi", "p"),
+    [
+        (180, 0.3, 0.7, 0.35),  # a stretch done every third day or so, half a year
+        (180, 0.0, 0.7, 0.35),
+        (120, -0.4, 0.7, 0.3),
+        (365, 0.0, 0.8, 0.9),  # a stretch done almost daily, stiff spells lasting weeks
+    ],
+)
+def test_interval_coverage_with_autocorrelated_noise(days, slope, phi, p):
+    cover, calls, right, naive = study(4, 800, days, slope, phi=phi, p=p)
+    assert 0.90 <= cover <= 0.98, cover
+    if slope == 0:
+        assert calls <= 0.06, calls  # flat series are not over-called ...
+        assert naive >= 2 * max(calls, 0.05), naive  # ... as independent-days OLS would
+    else:
+        assert calls - right <= 0.005, calls - right  # the wrong direction: almost never
+        assert calls >= 0.5, calls
+
+
+def test_flat_daily_series_with_strong_persistence_are_rarely_called():
+    # phi 0.9 daily: weeks-long stiff spells. The naive t-test calls a trend in about half.
+    cover, calls, _, naive = study(5, 400, 240, 0.0, phi=0.9, p=1.0)
+    assert calls <= 0.08 and cover >= 0.88
+    assert naive >= 0.3
+
+
+# --------------------------------------------------------------------------- whole simulated logs
+
+
+def _bouts(log) -> pd.DataFrame:
+    return load_log(io.StringIO(log.csv_text())).bouts
+
+
+@pytest.fixture(scope="module")
+def logs_120():
+    """40 four-month logs (defaults: 4.5 sessions a week, mixed logging, AR(1) stiff days)."""
+    return [(s, _bouts(s)) for s in (simulate_log(days=120, seed=seed) for seed in range(40))]
+
+
+def test_tightness_verdicts_on_simulated_logs(logs_120):
+    rows = []
+    for sim, bouts in logs_120:
+        t = tightness_trends(bouts, by="stretch_side")
+        t["truth"] = [
+            sim.truth.tightness_slope.get((s, side), np.nan)
+            for s, side in zip(t["stretch_id"], t["side"])
+        ]
+        rows.append(t)
+    t = pd.concat(rows, ignore_index=True).dropna(subset=["truth"])
+    enough = t[t["verdict"] != "not enough data"]
+    assert len(enough) >= 500
+    covered = (enough["lo_30d"] <= enough["truth"]) & (enough["truth"] <= enough["hi_30d"])
+    assert 0.90 <= covered.mean() <= 0.98, covered.mean()
+    moving = enough[enough["truth"] != 0]
+    called = moving[moving["verdict"].isin(["looser", "tighter"])]
+    right = (called["verdict"] == "tighter") == (called["truth"] > 0)
+    assert right.mean() >= 0.97
+    assert len(called) / len(moving) >= 0.2  # four months of data: modest power, as expected
+    flat = enough[enough["truth"] == 0]
+    assert flat["verdict"].isin(["looser", "tighter"]).mean() <= 0.08
+    # a single reading or a handful: never a verdict
+    few = t[t["n_days"] < 6]
+    assert (few["verdict"] == "not enough data").all()
+
+
+def test_steeper_known_slopes_over_eight_months_are_called_right():
+    slopes = {
+        "psoas-stretch-kneeling": -0.5,
+        "quadratus-lumborum-stretch": 0.4,
+        "reclining-hip-stretch": -0.3,
+    }
+    hits = []
+    for seed in range(12):
+        sim = simulate_log(days=240, seed=100 + seed, tightness_slopes=slopes)
+        t = tightness_trends(_bouts(sim), by="stretch").set_index("stretch_id")
+        for sid, slope in slopes.items():
+            hits.append(t.loc[sid, "verdict"] == ("tighter" if slope > 0 else "looser"))
+        flat_called = t.drop(index=list(slopes))["verdict"].isin(["looser", "tighter"])
+        assert flat_called.sum() <= 1
+    assert np.mean(hits) >= 0.8, np.mean(hits)
+
+
+def test_imbalance_is_found_and_not_invented():
+    found, false = [], []
+    for seed in range(10):
+        sim = simulate_log(days=180, seed=200 + seed, imbalance=True)  # psoas: left tighter by 1.5
+        a = side_asymmetry(_bouts(sim)).set_index("stretch_id")["imbalance"]
+        found.append(a["psoas-stretch-kneeling"])
+        false.extend(a.drop(index="psoas-stretch-kneeling").tolist())
+    assert np.mean(found) >= 0.8
+    assert np.mean(false) <= 0.03
+
+
+def test_no_time_of_day_effect_is_rarely_claimed(logs_120):
+    verdicts = [habits(b, today="2026-06-01").evening_vs_morning.verdict for _, b in logs_120]
+    claimed = np.mean([v.endswith("more relief") for v in verdicts])
+    assert claimed <= 0.10, verdicts
+
+
+def test_pain_trend_direction_and_coverage():
+    cover, improving = [], []
+    for seed in range(16):
+        sim = simulate_log(days=180, seed=300 + seed, pain_change=-3.0)
+        p = pain_over_time(_bouts(sim))
+        cover.append(p.lo_30d <= sim.truth.pain_slope <= p.hi_30d)
+        improving.append(p.verdict == "improving")
+    assert np.mean(improving) >= 0.8
+    assert np.mean(cover) >= 0.8  # starting pain also carries the last session's lasting effect
+
+
+def test_safety_flags_stay_quiet_on_ordinary_logs(logs_120):
+    worsening = [
+        any(f.kind == "pain worsening" for f in safety_flags(b, ses=sessions(b)))
+        for _, b in logs_120
+    ]
+    assert np.mean(worsening) <= 0.15
+    raised = [
+        f.stretch_id
+        for _, b in logs_120
+        for f in safety_flags(b)
+        if f.kind == "stretch raised pain"
+    ]
+    # the simulator's one harmful stretch (side bend, -0.5 a bout) is the one flagged most
+    if raised:
+        assert pd.Series(raised).value_counts().index[0] == "side-bend"
