@@ -369,3 +369,8 @@ def test_unnamed_column_with_values_is_a_problem(write):
 def test_loaded_log_names_its_source(write, example_text):
     path = write(example_text)
     assert load_log(path).source == str(path)
+
+
+def test_old_mac_cr_line_ends(write, example_text):
+    p = one_problem(write(example_text.replace("\n", "\r")))
+    assert "CR only" in p.expected

@@ -115,8 +115,10 @@ def catalog_cmd(
 
 
 # Commands that live in their own modules (each imports only typer at the top).
-from stretchlog import cli_trends  # noqa: E402
+from stretchlog import cli_log, cli_trends  # noqa: E402
 
+app.command("log")(cli_log.log)
+app.command("import")(cli_log.import_sheet)
 app.command("trends")(cli_trends.trends)
 
 

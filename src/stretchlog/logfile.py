@@ -168,6 +168,12 @@ def _check_header_line(head: bytes, name: str) -> None:
     A file whose first line names some contract columns goes on to the full check,
     so that every problem (missing columns and bad cells alike) is reported at once.
     """
+    if b"\r" in head and b"\n" not in head:
+        raise _file_problem(
+            "rows ending in LF or CRLF, but this file uses old Mac line ends (CR only): "
+            + _EXPORT,
+            name,
+        )
     line = head.split(b"\n", 1)[0]
     if len(line) >= _HEAD_BYTES:
         raise _file_problem("a header row first (this file has no line break in its first 64 KiB)", name)
@@ -228,7 +234,10 @@ def _norm_header(name: str) -> str:
 def _header(text: str, name: str, problems: _Collector, warns: list[Problem]) -> tuple[list[str], list[str]]:
     """Parse the header row; returns (normalised names, names as written)."""
     first_line = text.split("\n", 1)[0].rstrip("\r")
-    written = next(csv.reader([first_line]), [])
+    try:
+        written = next(csv.reader([first_line]), [])
+    except csv.Error as exc:
+        raise LogError([Problem(1, None, None, f"a readable header row ({exc})")], name) from None
     names = [_norm_header(h) for h in written]
     if not set(schema.REQUIRED_COLUMNS) <= set(names):
         for sep, label in ((";", "semicolon"), ("\t", "tab")):
