@@ -59,19 +59,34 @@ def _load_catalog(path: Optional[Path]):
         raise typer.Exit(1) from None
 
 
-def _load(log: Path, catalog: Optional[Path]):
-    """Read a log for a command: print every problem and exit 1, or return it with warnings printed."""
+def _load(log: Path, catalog: Optional[Path], *, to_stderr: bool = False, full_warnings: bool = False):
+    """Read a log for a command, or print every problem and exit 1.
+
+    ``to_stderr`` keeps stdout machine-readable (csv/json/md output). Warnings are
+    listed in full by ``validate`` (``full_warnings``); the analysis commands print a
+    one-line pointer to it instead, so their results are not buried.
+    """
     from stretchlog.errors import LogError
     from stretchlog.logfile import load_log
     from stretchlog.render import print_problems, print_warnings
 
+    console = _err_console() if to_stderr else _console()
     cat = _load_catalog(catalog)
     try:
         loaded = load_log(log, catalog=cat)
     except LogError as exc:
-        print_problems(_console(), exc)
+        print_problems(console, exc)
         raise typer.Exit(1) from None
-    print_warnings(_console(), loaded.warnings)
+    if full_warnings:
+        print_warnings(console, loaded.warnings)
+    elif loaded.warnings:
+        n = len(loaded.warnings)
+        console.print(
+            f"{n} warning{'s' if n != 1 else ''} about this log (kept, worth a look): "
+            f"'stretchlog validate {log}' lists {'them' if n != 1 else 'it'}.",
+            style="yellow",
+            markup=False,
+        )
     return loaded
 
 
@@ -86,7 +101,7 @@ def validate(log: Path = LOG_ARG, catalog: Optional[Path] = CATALOG_OPT) -> None
     from stretchlog.render import print_summary
     from stretchlog.summary import summarise
 
-    loaded = _load(log, catalog)
+    loaded = _load(log, catalog, full_warnings=True)
     print_summary(_console(), summarise(loaded))
 
 
@@ -115,11 +130,13 @@ def catalog_cmd(
 
 
 # Commands that live in their own modules (each imports only typer at the top).
-from stretchlog import cli_log, cli_trends  # noqa: E402
+from stretchlog import cli_effects, cli_log, cli_routine, cli_trends  # noqa: E402
 
 app.command("log")(cli_log.log)
 app.command("import")(cli_log.import_sheet)
+app.command("effects")(cli_effects.effects)
 app.command("trends")(cli_trends.trends)
+app.command("routine")(cli_routine.routine)
 
 
 def _version_callback(value: bool) -> None:

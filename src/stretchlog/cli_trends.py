@@ -44,7 +44,6 @@ def trends(
     whether evening sessions help more than morning ones. Safety flags come first.
     All of it is advice read from your own log, not a diagnosis.
     """
-    import contextlib
     import sys
 
     from stretchlog.cli import _load, _load_catalog
@@ -53,12 +52,7 @@ def trends(
     if fmt not in FORMATS:
         typer.echo(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", err=True)
         raise typer.Exit(2)
-    if fmt == "table":
-        loaded = _load(log, catalog)
-    else:
-        # keep stdout machine-readable: problems and warnings go to stderr
-        with contextlib.redirect_stdout(sys.stderr):
-            loaded = _load(log, catalog)
+    loaded = _load(log, catalog, to_stderr=fmt != "table")
     from stretchlog.trends_report import trends_report
 
     report = trends_report(loaded.bouts, catalog=_load_catalog(catalog))

@@ -75,7 +75,7 @@ class Habits:
         ``week``, ``week_start``, ``sessions`` (see :func:`stretchlog.trends_pain.weekly_pain`).
     n_sessions : int
     sessions_per_week : float
-        Over all weeks from the first to the last (NaN for an empty log).
+        Over the days from the first session to the last (NaN for an empty log).
     sessions_per_week_recent : float
         Over the last four weeks of the log.
     longest_gap_days : int
@@ -259,7 +259,9 @@ def habits(bouts: pd.DataFrame, *, ses: pd.DataFrame | None = None, today=None) 
     else:
         longest, gap_from, gap_to = 0, None, None
     streak_today = _streak_ending(days, today_day) or _streak_ending(days, today_day - 1)
-    per_week = float(weekly["sessions"].mean())
+    # over the days from the first session to the last (as the log summary counts it);
+    # averaging calendar weeks would count the part-weeks at both ends as whole weeks
+    per_week = float(len(s)) / (last - int(days[0]) + 1) * 7.0
     recent = s["date"] > s["date"].max() - pd.Timedelta(days=28)
     span_recent = min(28, last - int(days[0]) + 1)
     per_week_recent = float(recent.sum()) / span_recent * 7.0

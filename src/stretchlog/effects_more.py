@@ -1,0 +1,417 @@
+"""Beside immediate relief: lasting relief, dose, and sessions that matter.
+
+Re-exported by :mod:`stretchlog.effects`; statsmodels stays inside.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from stretchlog.catalog import Catalog, load_catalog
+from stretchlog.effects_model import (
+    analyse,
+    build_design,
+    count_matrix,
+    full_rank_columns,
+    null_projection,
+)
+from stretchlog.sessions import sessions as session_table
+
+__all__ = [
+    "lasting_relief",
+    "dose_response",
+    "meaningful_sessions",
+    "display_names",
+    "MAX_GAP_DAYS",
+    "MCID_POINTS",
+    "MCID_SHARE",
+]
+
+#: Pairs of sessions further apart than this are not used for lasting relief.
+MAX_GAP_DAYS = 7.0
+#: Minimal clinically important reduction on the 0-10 scale (Farrar et al. 2001).
+MCID_POINTS, MCID_SHARE = 2.0, 0.30
+#: Dose: a stretch needs this many bouts and sessions, and its 90th/10th percentile
+#: of hold x reps at least this ratio, for a dose estimate.
+DOSE_MIN_BOUTS, DOSE_MIN_SESSIONS, DOSE_MIN_RATIO = 8, 4, 1.5
+
+LASTING_COLUMNS = [
+    "stretch",
+    "name",
+    "lasting",
+    "ci_low",
+    "ci_high",
+    "p_lower",
+    "clear",
+    "n_sessions",
+    "n_pairs",
+    "reason",
+]
+DOSE_COLUMNS = [
+    "stretch",
+    "name",
+    "n_bouts",
+    "dose_low_s",
+    "dose_high_s",
+    "slope",
+    "ci_low",
+    "ci_high",
+    "verdict",
+]
+MEANINGFUL_COLUMNS = [
+    "stretch",
+    "name",
+    "n_with",
+    "share_with",
+    "n_without",
+    "share_without",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "clear",
+]
+
+
+def display_names(bouts: pd.DataFrame, catalog: Catalog | None = None) -> dict[str, str]:
+    """Stretch id -> catalog name (custom stretches: the name most often typed)."""
+    cat = catalog if catalog is not None else load_catalog()
+    out = {}
+    if bouts.empty:
+        return out
+    typed = bouts.groupby("stretch_id")["stretch"].agg(lambda s: s.value_counts().index[0])
+    for sid, name in typed.items():
+        try:
+            out[str(sid)] = cat.get(str(sid)).name
+        except KeyError:
+            out[str(sid)] = str(name)
+    return out
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+
+
+def _clear(p: np.ndarray, alpha: float) -> np.ndarray:
+    """Benjamini-Hochberg: which of these p-values stand out after testing them all."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(p, dtype=float)
+    out = np.zeros(len(p), dtype=bool)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], alpha=alpha, method="fdr_bh")[0]
+    return out
+
+
+def _t(alpha: float, df: float) -> float:
+    from scipy import stats
+
+    return float(stats.t.ppf(1 - alpha / 2, max(df, 1)))
+
+
+# --------------------------------------------------------------------------- lasting
+
+
+def lasting_relief(
+    bouts: pd.DataFrame, *, alpha: float = 0.05, catalog: Catalog | None = None
+) -> pd.DataFrame:
+    """How each stretch's bouts go with the *next* session's starting pain.
+
+    For every pair of consecutive sessions at most :data:`MAX_GAP_DAYS` apart, the
+    next session's first reading is regressed on this session's bout counts per
+    stretch, adjusted for this session's first reading, the gap in days and a
+    linear trend over the log; errors are Newey-West (HAC) over the session
+    sequence, never smaller than the plain model-based ones. This is an *association*: a day that allows a long session may also
+    be a good day.
+
+    Returns
+    -------
+    DataFrame
+        ``stretch``, ``name``, ``lasting`` (points lower at the next session's start
+        per bout; positive = lower pain next time), ``ci_low``/``ci_high``,
+        ``p_lower`` (normal approximation of the probability it is above 0), ``clear``
+        (the link stands out after a Benjamini-Hochberg correction for testing every stretch),
+        ``n_sessions`` (pairs whose first session had the stretch), ``n_pairs`` and
+        ``reason`` (why there is no estimate, else empty).
+
+    Examples
+    --------
+    >>> from stretchlog.simulate import simulate_log
+    >>> import io, stretchlog
+    >>> bouts = stretchlog.read_log(io.StringIO(simulate_log(days=90, seed=4).csv_text()))
+    >>> list(lasting_relief(bouts).columns[:3])
+    ['stretch', 'name', 'lasting']
+    """
+    import statsmodels.api as sm
+    from scipy import stats
+
+    if bouts.empty:
+        return _empty(LASTING_COLUMNS)
+    names = display_names(bouts, catalog)
+    ses = session_table(bouts).reset_index(drop=True)
+    Cm, labels = count_matrix(
+        bouts["session_id"].to_numpy(), bouts["stretch_id"].to_numpy(), ses["session_id"].to_numpy()
+    )
+    units = list(labels)
+    gap = (ses["start"].shift(-1) - ses["start"]).dt.total_seconds().to_numpy() / 86400.0
+    nxt = ses["start_pain"].shift(-1).to_numpy(float)
+    ok = np.isfinite(gap) & (gap <= MAX_GAP_DAYS) & np.isfinite(nxt)
+    n_pairs = int(ok.sum())
+    C = Cm[ok]
+    days = (ses["start"] - ses["start"].min()).dt.total_seconds().to_numpy() / 86400.0
+    Z = np.column_stack(
+        [np.ones(n_pairs), ses["start_pain"].to_numpy(float)[ok], gap[ok], days[ok] / 30.0]
+    )
+    A = np.hstack([C, Z])
+    out = pd.DataFrame({"stretch": units, "name": [names.get(u, u) for u in units]})
+    out["n_sessions"] = (C > 0).sum(axis=0).astype("int64")
+    out["n_pairs"] = n_pairs
+    for c in ("lasting", "ci_low", "ci_high", "p_lower"):
+        out[c] = np.nan
+    out["clear"] = False
+    out["reason"] = ""
+    k = len(units)
+    if n_pairs < Z.shape[1] + 5:
+        out["reason"] = f"too few pairs of sessions at most {MAX_GAP_DAYS:g} days apart"
+        return out[LASTING_COLUMNS]
+    P = null_projection(A)
+    nonest = [j for j in range(k) if P[j, j] > 0]
+    keep = full_rank_columns(A, nonest + list(range(k, A.shape[1])))
+    if A.shape[0] - len(keep) < 3:
+        out["reason"] = "too few pairs of sessions for the number of stretches"
+        return out[LASTING_COLUMNS]
+    lags = int(np.floor(4 * (n_pairs / 100.0) ** (2 / 9)))
+    model = sm.OLS(nxt[ok], A[:, keep])
+    res = model.fit(
+        cov_type="HAC", cov_kwds={"maxlags": max(lags, 1), "use_correction": True}, use_t=True
+    )
+    plain = model.fit()
+    coef = np.asarray(res.params)
+    # HAC errors of a stretch seen in a few sessions rest on those few: the plain
+    # model-based error is the floor
+    se = np.maximum(np.sqrt(np.diag(np.asarray(res.cov_params()))), np.asarray(plain.bse))
+    pvals = 2 * stats.t.sf(np.abs(coef) / se, res.df_resid)
+    tq = _t(alpha, res.df_resid)
+    pv = np.full(k, np.nan)
+    for pos, j in enumerate(keep):
+        if j < k and j not in nonest:
+            e = -coef[pos]
+            out.loc[j, ["lasting", "ci_low", "ci_high"]] = [e, e - tq * se[pos], e + tq * se[pos]]
+            out.loc[j, "p_lower"] = (
+                float(stats.norm.cdf(e / se[pos])) if se[pos] > 0 else float(e > 0)
+            )
+            pv[j] = pvals[pos]
+    out["clear"] = _clear(pv, alpha)
+    icpt = k  # the intercept column of A
+    for j in nonest:
+        others = [names.get(units[m], units[m]) for m in nonest if m != j and P[j, m] != 0]
+        if not C[:, j].any():
+            out.loc[j, "reason"] = (
+                f"no session followed within {MAX_GAP_DAYS:g} days of a session with it"
+            )
+        elif bool((C[:, j] > 0).all()):
+            out.loc[j, "reason"] = "done in every session: nothing to compare the next session with"
+        elif P[j, icpt] != 0:
+            out.loc[j, "reason"] = (
+                "done in every session: nothing to compare the next session with"
+                if not others
+                else "done, with " + ", ".join(others) + ", in a way that covers every session: "
+                "nothing to compare the next session with"
+            )
+        else:
+            out.loc[j, "reason"] = (
+                "always done together with " + ", ".join(others) + ": cannot be told apart"
+            )
+    return out[LASTING_COLUMNS]
+
+
+# --------------------------------------------------------------------------- dose
+
+
+def dose_response(
+    bouts: pd.DataFrame, *, alpha: float = 0.05, catalog: Catalog | None = None
+) -> pd.DataFrame:
+    """Whether longer holds or more reps add relief, per stretch.
+
+    The segment regression of :func:`stretchlog.effects.relief_effects` is refitted
+    with one more term per stretch whose dose (seconds held x reps) varies enough:
+    the sum over its bouts of ``log2(dose / its usual dose)``. The slope is the extra
+    relief per bout for each doubling of the dose. Stretches with too few bouts or
+    too little variation get the verdict "not enough variation" and no slope.
+
+    Returns
+    -------
+    DataFrame
+        ``stretch``, ``name``, ``n_bouts``, ``dose_low_s``/``dose_high_s`` (10th and 90th
+        percentile of hold x reps, seconds), ``slope``, ``ci_low``/``ci_high`` and
+        ``verdict`` (``more helps``, ``more does worse``, ``no clear difference`` or
+        ``not enough variation``; "clear" after a Benjamini-Hochberg correction for
+        testing every stretch, so one lucky stretch in twelve does not show up).
+
+    Examples
+    --------
+    >>> import io, stretchlog
+    >>> bouts = stretchlog.read_log(io.StringIO(
+    ...     "date,stretch,pain_before,pain_after,hold_s\\n2026-01-01,pigeon,6,5,30\\n"))
+    >>> dose_response(bouts)["verdict"].tolist()
+    ['not enough variation']
+    """
+    if bouts.empty:
+        return _empty(DOSE_COLUMNS)
+    names = display_names(bouts, catalog)
+    dose = (bouts["hold_s"].astype(float) * bouts["reps"].astype(float)).to_numpy()
+    sid = bouts["stretch_id"].astype("str")
+    g = pd.DataFrame(
+        {"sid": sid.to_numpy(), "dose": dose, "session": bouts["session_id"].to_numpy()}
+    )
+    summ = g.groupby("sid").agg(
+        n_bouts=("dose", "size"),
+        n_sessions=("session", "nunique"),
+        dose_low_s=("dose", lambda x: float(np.quantile(x, 0.1))),
+        dose_high_s=("dose", lambda x: float(np.quantile(x, 0.9))),
+        usual=("dose", "median"),
+    )
+    enough = (
+        (summ["n_bouts"] >= DOSE_MIN_BOUTS)
+        & (summ["n_sessions"] >= DOSE_MIN_SESSIONS)
+        & (summ["dose_high_s"] >= DOSE_MIN_RATIO * summ["dose_low_s"])
+    )
+    ratio = np.log2(dose / g["sid"].map(summ["usual"]).to_numpy())
+    extra = pd.DataFrame(index=bouts.index)
+    for s in summ.index[enough]:
+        extra[f"dose:{s}"] = np.where(sid.to_numpy() == s, ratio, 0.0)
+    out = summ.reset_index().rename(columns={"sid": "stretch"})
+    out["name"] = [names.get(s, s) for s in out["stretch"]]
+    out["slope"] = out["ci_low"] = out["ci_high"] = np.nan
+    out["verdict"] = "not enough variation"
+    pv = np.full(len(out), np.nan)
+    if len(extra.columns):
+        from scipy import stats
+
+        d = build_design(bouts, sid, extra=extra)
+        an = analyse(d, droppable=("first_x_start", "position", *extra.columns))
+        f = an.fit
+        tq = _t(alpha, f.df)
+        for col in extra.columns:
+            if col not in f.columns or col in an.dropped:
+                continue
+            i = f.columns.index(col)
+            e, se = float(f.coef[i]), float(np.sqrt(f.cov[i, i]))
+            lo, hi = e - tq * se, e + tq * se
+            row = out.index[out["stretch"] == col.split(":", 1)[1]][0]
+            out.loc[row, ["slope", "ci_low", "ci_high"]] = [e, lo, hi]
+            out.loc[row, "verdict"] = "no clear difference"
+            pv[row] = 2 * stats.t.sf(abs(e) / se, f.df) if se > 0 else np.nan
+        clear = _clear(pv, alpha)
+        out.loc[clear & (out["slope"] > 0), "verdict"] = "more helps"
+        out.loc[clear & (out["slope"] < 0), "verdict"] = "more does worse"
+    out["n_bouts"] = out["n_bouts"].astype("int64")
+    return out.sort_values("n_bouts", ascending=False, kind="stable").reset_index(drop=True)[
+        DOSE_COLUMNS
+    ]
+
+
+# --------------------------------------------------------------------------- meaningful sessions
+
+
+def _wilson(k: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def meaningful_sessions(
+    bouts: pd.DataFrame, *, alpha: float = 0.05, catalog: Catalog | None = None
+) -> pd.DataFrame:
+    """Share of sessions with a meaningful reduction, overall and with vs without each stretch.
+
+    A session counts as meaningful when its pain went down by at least
+    :data:`MCID_POINTS` points or by at least :data:`MCID_SHARE` of its starting pain
+    (the usual minimal clinically important difference for the 0-10 scale in
+    chronic low back pain). Sessions that started at 0 pain are left out (nothing
+    to relieve). With/without comparisons are descriptive: sessions differ in more
+    than one stretch.
+
+    Returns
+    -------
+    DataFrame
+        First row ``stretch == "(all sessions)"`` (``n_with`` sessions, ``share_with``
+        the overall share); then one row per stretch: ``n_with``, ``share_with``,
+        ``n_without``, ``share_without``, ``difference`` (with minus without), its
+        Newcombe interval ``ci_low``/``ci_high`` and ``clear`` (Fisher's exact test,
+        Benjamini-Hochberg over the stretches).
+
+    Examples
+    --------
+    >>> import io, stretchlog
+    >>> bouts = stretchlog.read_log(io.StringIO(
+    ...     "date,stretch,pain_before,pain_after,hold_s\\n2026-01-01,pigeon,6,3,30\\n"
+    ...     "2026-01-02,pigeon,6,5,30\\n"))
+    >>> meaningful_sessions(bouts)[["stretch", "n_with", "share_with"]].head(1).to_dict("records")
+    [{'stretch': '(all sessions)', 'n_with': 2, 'share_with': 0.5}]
+    """
+    from scipy import stats
+
+    if bouts.empty:
+        return _empty(MEANINGFUL_COLUMNS)
+    names = display_names(bouts, catalog)
+    ses = session_table(bouts)
+    start, end = ses["start_pain"].to_numpy(float), ses["end_pain"].to_numpy(float)
+    drop = start - end
+    use = start > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hit = (drop >= MCID_POINTS) | ((drop > 0) & (drop >= MCID_SHARE * start))
+    hit = hit[use]
+    Cm, labels = count_matrix(
+        bouts["session_id"].to_numpy(), bouts["stretch_id"].to_numpy(), ses["session_id"].to_numpy()
+    )
+    has = Cm[use] > 0
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    n_all = int(use.sum())
+    rows = [
+        {
+            "stretch": "(all sessions)",
+            "name": "all sessions",
+            "n_with": n_all,
+            "share_with": float(hit.mean()) if n_all else np.nan,
+            "clear": False,
+        }
+    ]
+    n1 = has.sum(axis=0).astype(float)
+    n0 = n_all - n1
+    k1 = (has & hit[:, None]).sum(axis=0).astype(float)
+    k0 = hit.sum() - k1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p0 = k1 / n1, k0 / n0
+    l1, u1 = _wilson(k1, n1, z)
+    l0, u0 = _wilson(k0, n0, z)
+    diff = p1 - p0
+    lo = diff - np.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
+    hi = diff + np.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
+    pv = np.full(len(labels), np.nan)
+    for j in range(len(labels)):
+        if n1[j] > 0 and n0[j] > 0:
+            table = [[k1[j], n1[j] - k1[j]], [k0[j], n0[j] - k0[j]]]
+            pv[j] = stats.fisher_exact(np.asarray(table, dtype=np.int64)).pvalue
+    clear = _clear(pv, alpha)
+    for j, s in enumerate(labels):
+        rows.append(
+            {
+                "stretch": str(s),
+                "name": names.get(str(s), str(s)),
+                "n_with": int(n1[j]),
+                "share_with": p1[j],
+                "n_without": int(n0[j]),
+                "share_without": p0[j],
+                "difference": diff[j],
+                "ci_low": lo[j],
+                "ci_high": hi[j],
+                "clear": bool(clear[j]),
+            }
+        )
+    out = pd.DataFrame(rows, columns=MEANINGFUL_COLUMNS)
+    out["n_without"] = out["n_without"].astype("Int64")
+    return out
