@@ -1,0 +1,387 @@
+"""Write the notebooks in notebooks/ from the cell lists below (run after editing).
+
+    python scripts/build_notebooks.py          # write notebooks/*.ipynb
+    python scripts/build_notebooks.py --check  # exit 1 if a notebook differs from this script
+
+Why a script with nbformat rather than jupytext: the notebooks are few and thin, the
+venv has nbformat already (no extra tool or pairing config to keep in sync), and the
+output is deterministic: fixed cell ids, no outputs, no execution counts, kernelspec
+``python3``. So a change to a notebook is a reviewable diff of this file, and
+``--check`` (used by the tests) catches a notebook edited by hand and not carried
+back here. To change a notebook: edit the cells here, run the script, commit both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "notebooks"
+
+PARAMETERS = '''\
+# Parameters (papermill can set these: -p log_path my-log.csv)
+log_path = "../data/sample/stretch-log.csv"  # your log, relative to this notebook
+catalog_path = None  # your own catalog file (TOML), or None for the built-in one'''
+
+LOAD = '''\
+from stretchlog import plots
+from stretchlog.catalog import load_catalog
+from stretchlog.logfile import load_log
+
+catalog = load_catalog(catalog_path)
+log = load_log(log_path, catalog=catalog)
+bouts = log.bouts
+print(f"{log.source}: {len(bouts)} bouts, {len(log.warnings)} warnings")'''
+
+M, C = "markdown", "code"
+
+NOTEBOOKS: dict[str, list[tuple[str, str] | tuple[str, str, list[str]]]] = {
+    "01_my_log_at_a_glance": [
+        (M, """\
+# 01 · My log at a glance
+
+**Goals.** Check that the log reads cleanly, see what it holds (sessions, stretches,
+how the pain was rated), and how regularly you stretch.
+
+Run it on your own log by changing `log_path` in the parameters cell below
+(or `papermill 01_my_log_at_a_glance.ipynb out.ipynb -p log_path /path/to/log.csv`).
+Nothing here changes your log."""),
+        (C, PARAMETERS, ["parameters"]),
+        (C, LOAD),
+        (M, """\
+## Anything worth a look?
+
+Rows that were kept but look odd: stretch names the catalog doesn't know (kept as
+your own custom stretches), extra columns, empty rows. An empty table means none."""),
+        (C, """\
+import pandas as pd
+
+pd.DataFrame(log.warnings, columns=["row", "column", "value", "expected"])"""),
+        (M, """\
+## The log in numbers
+
+How many sessions and bouts, over how many days, and how you rated pain: *per bout*
+sessions give each stretch its own reading, *start/end only* sessions share one
+reading among all their bouts (see the README)."""),
+        (C, """\
+from stretchlog.summary import summarise
+
+pd.Series(vars(summarise(log)), name="value").to_frame()"""),
+        (M, "## The last few sessions"),
+        (C, """\
+from stretchlog.sessions import sessions
+
+ses = sessions(bouts)
+columns = ["start", "time_of_day", "start_pain", "end_pain", "relief", "n_bouts", "style",
+           "stretches"]
+ses[columns].tail(8)"""),
+        (M, """\
+## How regularly do I stretch?
+
+One column per week, one row per weekday; a blue square is a day with a session
+(darker and the number = more sessions), grey = no session.
+
+*What it cannot tell:* a day without a row may be a day you stretched and didn't log.
+Regular logging is what makes the other notebooks reliable."""),
+        (C, "plots.habit_calendar(ses);"),
+        (M, """\
+## Habits in numbers
+
+Sessions per week, the longest gap, the current streak, and whether evening sessions
+bring you more relief than morning ones (adjusted for the pain you start with).
+
+*What it cannot tell:* if evenings look better, that may be the day behind you, not
+the clock; the comparison is an association, not a controlled test."""),
+        (C, """\
+from stretchlog.habits import habits
+
+h = habits(bouts, ses=ses)
+h.to_frame().T.rename(columns={0: "value"})"""),
+        (M, """\
+## What this showed
+
+- Whether the log reads cleanly, and which rows deserve a second look.
+- How many sessions and bouts you logged, and how you rated pain.
+- How regularly you stretch, where the gaps are, and whether time of day matters.
+
+Next: **02** estimates which stretches relieve your pain, **03** follows tightness and
+pain over weeks, **04** turns it into a routine."""),
+    ],
+    "02_which_stretches_relieve_my_pain": [
+        (M, """\
+# 02 · Which stretches relieve my pain?
+
+**Goals.** Estimate, from your own log, how many points of pain (0-10 scale) one bout of
+each stretch takes away, with an honest 95% interval; see which stretches you cannot
+tell apart yet; whether the relief lasts until your next session; and whether one
+side responds better than the other.
+
+How it works, in short (the full method is in `help(stretchlog.effects)`): every stretch of a
+session between two pain readings counts, the estimates are adjusted for pain that
+would have eased anyway (regression to the mean) and for the order of the stretches,
+and a stretch tried only a few times is pulled toward your average, so luck cannot
+put it at the top."""),
+        (C, PARAMETERS, ["parameters"]),
+        (C, LOAD),
+        (C, """\
+from stretchlog.effects import relief_report
+
+report = relief_report(bouts, catalog=catalog)
+effects = report.effects
+columns = ["name", "effect", "ci_low", "ci_high", "p_helps", "evidence", "harmful", "rank",
+           "n_bouts", "n_sessions"]
+effects[columns].round(2)"""),
+        (M, """\
+## Which stretches relieve my pain?
+
+Each row is a stretch, best first. The mark is the estimated relief per bout; the line
+is its 95% interval, the range the true relief most likely lies in. Right of the
+"no change" line = less pain. Filled blue circles have strong evidence, green diamonds
+some, open grey circles too little data (try them more); a vermillion cross makes
+your pain worse: ease off it.
+
+*What it cannot tell:* why a stretch helps, or whether it would help someone else.
+The ranking uses the cautious (left) end of each interval, so a stretch with few bouts
+ranks low even when its mark is far right: log it more."""),
+        (C, "plots.relief_forest(effects);"),
+        (M, """\
+## Stretches the log cannot tell apart
+
+When two stretches are always done together with no pain reading between them, only
+their combined relief can be measured. This table names them and says how to log so
+they can be separated (empty = none)."""),
+        (C, """\
+report.groups[["names", "reason", "advice"]]"""),
+        (C, """\
+for note in report.notes:
+    print("-", note)"""),
+        (M, """\
+## Does the relief last until my next session?
+
+For each stretch, the circle is the relief right after a bout and the square how much
+lower the *next* session starts per bout of it. A square near 0 means the relief
+fades by next time, which the guides say is common.
+
+*What it cannot tell:* the lasting figure is an association: a day that allows a long
+session may also be a good day. Treat it as a hint, not a proof."""),
+        (C, """\
+from stretchlog.effects import lasting_relief
+
+lasting = lasting_relief(bouts, catalog=catalog)
+plots.relief_lasting(effects, lasting);"""),
+        (M, """\
+## Does one side respond better?
+
+For one-sided stretches: relief per bout on the left (circle) and right (square). The
+text gives left minus right with its 95% interval; "imbalance" marks a credible
+difference.
+
+*What it cannot tell:* with few bouts per side the intervals are wide; a gap between
+the marks alone is not an imbalance."""),
+        (C, """\
+sides = relief_report(bouts, by_side=True, catalog=catalog).sides
+plots.left_right(sides, measure="relief");"""),
+        (M, """\
+## Sessions that made a real difference
+
+The share of sessions whose pain fell by 2 points or 30% (the change people notice on
+the 0-10 scale), with and without each stretch. *What it cannot tell:* sessions with a
+stretch differ in other ways too (length, starting pain)."""),
+        (C, """\
+from stretchlog.effects import meaningful_sessions
+
+meaningful_sessions(bouts, catalog=catalog).round(2)"""),
+        (M, """\
+## Does holding longer help?
+
+Where the log has enough variation in hold x reps, whether longer doses added relief."""),
+        (C, """\
+from stretchlog.effects import dose_response
+
+dose_response(bouts, catalog=catalog).round(2)"""),
+        (M, """\
+## What this showed
+
+- Which stretches relieve your pain, by how much per bout, and how sure the log is.
+- Which stretches cannot be told apart yet, and how to log to fix that.
+- Whether the relief lasts to the next session, whether one side responds better,
+  and whether longer holds add anything.
+
+These are estimates from your own records, not medical advice. **04** turns them into
+a routine."""),
+    ],
+    "03_tightness_and_pain_over_time": [
+        (M, """\
+# 03 · Tightness and pain over time
+
+**Goals.** See whether your pain is coming down over the weeks, which muscles are
+getting looser and which tighter (the "needs more work" list), whether one side is
+tighter than the other, and whether anything in the log calls for care (safety
+flags come first)."""),
+        (C, PARAMETERS, ["parameters"]),
+        (C, LOAD),
+        (C, """\
+from stretchlog.sessions import sessions
+from stretchlog.trends import tightness_curve
+from stretchlog.trends_report import trends_report
+
+trends = trends_report(bouts, catalog=catalog)
+ses = sessions(bouts)"""),
+        (M, """\
+## Safety first
+
+Flags from your own records: pain that stays high, pain getting worse for weeks, or a
+stretch that raised your pain in several recent bouts. This is advice, not a
+diagnosis; an empty list means nothing was flagged."""),
+        (C, """\
+for flag in trends.flags:
+    print(f"[{flag.severity}] {flag.message} {flag.advice}")
+print(f"{len(trends.flags)} safety flag(s).")"""),
+        (M, """\
+## Is my pain going down over the weeks?
+
+Each session is a circle (pain before stretching) joined to a triangle (after). The
+black line is the weekly average before stretching, the grey band "no meaningful
+change": within 2 points (or 30%) of your first four weeks. A weekly line below the
+band is a real improvement.
+
+*What it cannot tell:* whether stretching caused the change; pain also changes with
+sleep, work, activity and time."""),
+        (C, "plots.pain_timeline(ses, trend=trends.pain);"),
+        (C, """\
+print(trends.pain.why)
+print(trends.pain.change.why)"""),
+        (M, """\
+## Which muscles are getting looser, and which tighter?
+
+One panel per stretch: dots are your daily tightness ratings (0 = free, 10 = could
+barely do it), the line the smoothed curve, left and right apart. The panel title
+gives the verdict: looser, TIGHTER (in orange), no clear change, or not enough data.
+
+*What it cannot tell:* a tightness rating is a feeling; a change may reflect how you
+rate as much as the muscle."""),
+        (C, """\
+curve = tightness_curve(bouts, catalog=catalog)
+plots.tightness_grid(curve, trends=trends.by_stretch_side);"""),
+        (M, "The same by muscle group (stretches that work the same muscle pooled):"),
+        (C, """\
+curve_groups = tightness_curve(bouts, by="muscle_group", catalog=catalog)
+plots.tightness_grid(curve_groups, trends=trends.by_muscle_group);"""),
+        (M, """\
+## Needs more work
+
+The tightest muscles now and the ones getting tighter: the guides say to give these
+an extra round."""),
+        (C, """\
+trends.needs_more_work[["name", "side", "tightness_now", "verdict", "reason"]]"""),
+        (M, """\
+## Is one side tighter than the other?
+
+Left (circle) against right (square) on days both sides were rated; "imbalance" marks
+a difference that is credible, at least a point, and there in both halves of the log.
+
+*What it cannot tell:* why one side is tighter; an imbalance worth a physiotherapist's
+look is a question to bring, not a diagnosis."""),
+        (C, "plots.left_right(trends.sides);"),
+        (M, """\
+## What this showed
+
+- The safety flags, if any, first.
+- Whether your pain before stretching is coming down, and by a meaningful amount.
+- Which stretches and muscle groups are loosening or tightening, and which need more work.
+- Whether one side is tighter than the other."""),
+    ],
+    "04_my_routine": [
+        (M, """\
+# 04 · My routine
+
+**Goals.** Turn the relief estimates (02) and the trends (03) into a routine you can
+follow today: the full routine within a time budget, and "what works first" for when
+pain flares. Every line says why it is there, with figures from your log."""),
+        (C, PARAMETERS + '''
+minutes = 10  # time budget in minutes
+seed = 1  # the same seed gives the same experiments and rotation order''', ["parameters"]),
+        (C, LOAD),
+        (M, """\
+## My routine today
+
+Safety flags (if any) come first. Then each stretch in the order to do it (hips first,
+lower back last, as the guides recommend), with hold x reps, sides and time, and the
+reason. *Experiments* are stretches with too little data yet: rate your pain just
+before and after them, so the next routine knows more.
+
+*What it cannot tell:* the routine is built from your past; if something hurts, stop,
+whatever the card says."""),
+        (C, """\
+from stretchlog.routine import routine
+
+today = routine(bouts, minutes=minutes, seed=seed, catalog=catalog)
+plots.routine_card(today);"""),
+        (C, """\
+columns = ["position", "name", "role", "dose", "seconds", "effect", "ci_low", "evidence", "reason"]
+today.to_frame()[columns].round(2)"""),
+        (M, """\
+## What works first, when pain flares
+
+The stretches that work for you, best first by the cautious end of their interval, in
+a short budget. No experiments in a flare."""),
+        (C, """\
+flare = routine(bouts, minutes=5, flare=True, seed=seed, catalog=catalog)
+plots.routine_card(flare);"""),
+        (M, """\
+## What this showed
+
+- A routine you can follow today, within your time budget, and a short "what works
+  first" list for flares.
+- Which stretches were left out and why, and which are experiments to learn from.
+
+`stretchlog routine LOG --format pdf --out card.pdf` prints the same routine as a card."""),
+    ],
+}
+
+
+def build(name: str, cells: list) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    for i, spec in enumerate(cells):
+        kind, source = spec[0], spec[1]
+        cell = new_markdown_cell(source) if kind == M else new_code_cell(source)
+        cell.id = f"{name[:2]}-{i:02d}"
+        if len(spec) > 2:
+            cell.metadata["tags"] = list(spec[2])
+        nb.cells.append(cell)
+    nbformat.validate(nb)
+    return nb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare, write nothing")
+    args = parser.parse_args(argv)
+    stale = []
+    OUT.mkdir(exist_ok=True)
+    for name, cells in NOTEBOOKS.items():
+        text = nbformat.writes(build(name, cells)) + "\n"
+        path = OUT / f"{name}.ipynb"
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(path.name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print("out of date with scripts/build_notebooks.py: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
