@@ -33,10 +33,24 @@ $(STAMP): $(LOCK) pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	@echo "== 1/5 Check the log ==========================================================="
 	@$(BIN)/stretchlog validate $(SAMPLE)
+	@echo; echo "== 2/5 Which stretches relieve the pain ========================================"
+	@$(BIN)/stretchlog effects $(SAMPLE)
+	@echo; echo "== 3/5 Tightness and pain over time ============================================"
+	@$(BIN)/stretchlog trends $(SAMPLE)
+	@echo; echo "== 4/5 The routine: what works first ==========================================="
+	@$(BIN)/stretchlog routine $(SAMPLE) --seed 1
+	@echo; echo "== 5/5 Report and printable card ==============================================="
+	@mkdir -p $(OUT)
+	@$(BIN)/stretchlog report $(SAMPLE) --out $(OUT)/report.html --card $(OUT)/routine-card.pdf --seed 1
+	@echo; echo "Open $(OUT)/report.html in a browser; print $(OUT)/routine-card.pdf."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest --doctest-modules src/stretchlog tests
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --write-md
 
 lab: $(STAMP)
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode "jupyterlab>=4"

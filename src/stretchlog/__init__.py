@@ -1,5 +1,13 @@
 """stretchlog: learn from your own stretching log which stretches relieve your back pain.
 
+>>> import stretchlog
+>>> bouts = stretchlog.read_log("data/sample/stretch-log.csv")  # doctest: +SKIP
+>>> stretchlog.session_table(bouts)                               # doctest: +SKIP
+
+(The tables are ``session_table`` and ``segment_table`` here because the modules
+``stretchlog.sessions`` and ``stretchlog.segments`` would shadow functions of the
+same name once imported.)
+
 Importing the package is cheap: pandas, statsmodels and matplotlib are imported
 only by the modules that need them. The public API is re-exported lazily.
 """
@@ -17,8 +25,8 @@ __all__ = [
     "read_log",
     "load_log",
     "write_log",
-    "sessions",
-    "segments",
+    "session_table",
+    "segment_table",
 ]
 
 _LAZY = {
@@ -29,8 +37,8 @@ _LAZY = {
     "read_log": "stretchlog.logfile",
     "load_log": "stretchlog.logfile",
     "write_log": "stretchlog.logfile",
-    "sessions": "stretchlog.sessions",
-    "segments": "stretchlog.segments",
+    "session_table": "stretchlog.sessions",
+    "segment_table": "stretchlog.segments",
 }
 
 

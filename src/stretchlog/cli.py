@@ -130,13 +130,14 @@ def catalog_cmd(
 
 
 # Commands that live in their own modules (each imports only typer at the top).
-from stretchlog import cli_effects, cli_log, cli_routine, cli_trends  # noqa: E402
+from stretchlog import cli_effects, cli_log, cli_report, cli_routine, cli_trends  # noqa: E402
 
 app.command("log")(cli_log.log)
 app.command("import")(cli_log.import_sheet)
 app.command("effects")(cli_effects.effects)
 app.command("trends")(cli_trends.trends)
 app.command("routine")(cli_routine.routine)
+app.command("report")(cli_report.report)
 
 
 def _version_callback(value: bool) -> None:

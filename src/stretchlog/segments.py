@@ -16,7 +16,7 @@ import pandas as pd
 from stretchlog._runs import join_runs
 from stretchlog.chains import segment_readings
 
-__all__ = ["segments", "segment_bout_counts"]
+__all__ = ["segments", "segment_table", "segment_bout_counts"]
 
 _COLUMNS = [
     "segment_id",
@@ -156,3 +156,7 @@ def segment_bout_counts(bouts: pd.DataFrame, by: str = "stretch_id") -> pd.DataF
     counts = pd.crosstab(bouts["segment_id"], bouts[by])
     counts.columns = counts.columns.astype("str")
     return counts.astype(np.int64)
+
+
+#: The same function under the name the package exports (``stretchlog.segment_table``).
+segment_table = segments

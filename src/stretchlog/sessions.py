@@ -7,7 +7,7 @@ import pandas as pd
 
 from stretchlog._runs import join_runs
 
-__all__ = ["sessions", "time_of_day", "logging_style"]
+__all__ = ["sessions", "session_table", "time_of_day", "logging_style"]
 
 #: Hours (start inclusive) at which each part of the day begins.
 _DAY_PARTS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, "night"))
@@ -114,3 +114,7 @@ def sessions(bouts: pd.DataFrame) -> pd.DataFrame:
     for c in ("n_bouts", "n_segments", "n_stretches", "session_id"):
         out[c] = out[c].astype("int64")
     return out[cols]
+
+
+#: The same function under the name the package exports (``stretchlog.session_table``).
+session_table = sessions

@@ -1,0 +1,280 @@
+"""stretchlog benchmarks: start-up, per-step times on growing logs, and peak memory.
+
+Run (about 5-10 minutes on a 2-core machine)::
+
+    make bench                      # or: .venv/bin/python benchmarks/run.py
+    .venv/bin/python benchmarks/run.py --quick          # skips the 1M-bout log
+    .venv/bin/python benchmarks/run.py --write-md       # also rewrites the results in BENCHMARKS.md
+
+Every figure is measured beside a baseline taken in the same run, and reported as
+a ratio, because absolute times on shared machines drift:
+
+* start-up of a command vs the bare import of the libraries that command loads
+  (found by running it once and reading ``sys.modules``) plus ``pandas.read_csv``
+  of the same file;
+* per-step times on simulated logs of 1 month to 1M bouts, in a fresh process per
+  log, with the library import time measured separately, and the time per bout so
+  that growth from 40k to 1M bouts is visible;
+* peak memory (``ru_maxrss``) vs the in-memory size of the loaded frame.
+
+Each measurement runs in its own subprocess with ``OPENBLAS_NUM_THREADS=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample" / "stretch-log.csv"
+PY = sys.executable
+STRETCHLOG = [PY, "-m", "stretchlog"]
+ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg", "COLUMNS": "120"}
+HEAVY = ("pandas", "numpy", "pandera", "scipy", "statsmodels", "matplotlib")  # named in the table
+
+SIZES = {
+    "1 month": ("log", {"days": 31}),
+    "1 year": ("log", {"days": 365}),
+    "10 years": ("bouts", {"n_bouts": 40_000}),
+    "100k": ("bouts", {"n_bouts": 100_000}),
+    "1M": ("bouts", {"n_bouts": 1_000_000}),
+}
+
+# Steps run on each log, in order, inside one child process (see CHILD below).
+STEPS = ["read+validate", "sessions+segments", "effects", "trends", "routine"]
+
+CHILD = r"""
+import json, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+path = sys.argv[1]
+steps = sys.argv[2].split(",")
+out = {}
+t = time.perf_counter()
+import pandas, pandera.pandas, numpy, scipy.stats, statsmodels.api, matplotlib
+out["import"] = time.perf_counter() - t
+from stretchlog.logfile import load_log
+from stretchlog.segments import segments
+from stretchlog.sessions import sessions
+
+def timed(name, fn):
+    t = time.perf_counter()
+    value = fn()
+    out[name] = time.perf_counter() - t
+    return value
+
+log = timed("read+validate", lambda: load_log(path))
+bouts = log.bouts
+timed("sessions+segments", lambda: (sessions(bouts), segments(bouts)))
+if "effects" in steps:
+    from stretchlog.effects import relief_effects
+    eff = timed("effects", lambda: relief_effects(bouts))
+if "trends" in steps:
+    from stretchlog.trends import trend_report
+    tr = timed("trends", lambda: trend_report(bouts))
+if "routine" in steps:
+    from stretchlog.routine import routine
+    timed("routine", lambda: routine(bouts, seed=1, effects=eff, trends=tr))
+out["rows"] = len(bouts)
+out["frame_mb"] = bouts.memory_usage(deep=True).sum() / 2**20
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def available_steps() -> list[str]:
+    """The steps whose modules exist in this checkout."""
+    have = ["read+validate", "sessions+segments"]
+    src = ROOT / "src" / "stretchlog"
+    for step, module in (("effects", "effects.py"), ("trends", "trends.py"), ("routine", "routine.py")):
+        if (src / module).exists():
+            have.append(step)
+    return have
+
+
+def median_wall(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def third_party_modules(args: list[str]) -> list[str]:
+    """Top-level third-party modules a stretchlog command imports (by running it once).
+
+    These are "the libraries it needs": the baseline imports exactly them, so the
+    ratio measures stretchlog's own work (its modules, parsing, checks, output).
+    """
+    probe = (
+        "import sys, runpy, json\n"
+        "before = set(sys.modules)\n"
+        f"sys.argv = ['stretchlog'] + {args!r}\n"
+        "try:\n    runpy.run_module('stretchlog', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "names = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+        "names = {n for n in names if n not in sys.stdlib_module_names and not n.startswith('_') and n != 'stretchlog'}\n"
+        "print(json.dumps(sorted(names)))\n"
+    )
+    res = subprocess.run([PY, "-c", probe], env=ENV, capture_output=True, text=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def baseline_cmd(mods: list[str], csv: Path | None) -> list[str]:
+    code = ""
+    for m in mods:
+        code += f"try:\n    import {m}\nexcept Exception:\n    pass\n"
+    # the submodules that carry the real import cost
+    for sub in ("pandera.pandas", "statsmodels.api", "matplotlib.pyplot", "scipy.stats", "rich.table", "rich.console"):
+        if sub.split(".")[0] in mods:
+            code += f"import {sub}\n"
+    if csv is not None:
+        code += f"import pandas\npandas.read_csv({str(csv)!r})\n"
+    return [PY, "-c", code or "pass"]
+
+
+def startup(runs: int) -> list[dict]:
+    commands = [
+        ("stretchlog --help", ["--help"], None),
+        ("stretchlog catalog", ["catalog"], None),
+        ("stretchlog validate (sample)", ["validate", str(SAMPLE)], SAMPLE),
+    ]
+    src = ROOT / "src" / "stretchlog"
+    for name in ("effects", "trends", "routine"):
+        if (src / f"cli_{name}.py").exists():
+            commands.append((f"stretchlog {name} (sample)", [name, str(SAMPLE)], SAMPLE))
+    rows = []
+    for label, args, csv in commands:
+        mods = third_party_modules(args)
+        t_cmd = median_wall(STRETCHLOG + args, runs)
+        t_base = median_wall(baseline_cmd(mods, csv), runs)
+        rows.append(
+            {
+                "command": label,
+                "seconds": round(t_cmd, 3),
+                "baseline": "python -c pass" if not mods else "import " + ", ".join(m for m in mods if m in HEAVY + ("typer", "rich", "hypothesis")) + (" + read_csv" if csv else ""),
+                "baseline_seconds": round(t_base, 3),
+                "ratio": round(t_cmd / t_base, 2),
+                "third_party_imports": mods,
+            }
+        )
+        print(f"  {label:34s} {t_cmd:6.3f} s   baseline {t_base:6.3f} s   ratio {t_cmd / t_base:4.2f}", flush=True)
+    return rows
+
+
+def make_log(kind: str, kwargs: dict, path: Path) -> None:
+    from stretchlog.simulate import simulate_bouts, simulate_log
+
+    sim = simulate_log(seed=7, **kwargs) if kind == "log" else simulate_bouts(seed=7, **kwargs)
+    sim.to_csv(path)
+
+
+def sizes(names: list[str], steps: list[str], workdir: Path) -> list[dict]:
+    rows = []
+    for name in names:
+        kind, kwargs = SIZES[name]
+        path = workdir / f"log-{name.replace(' ', '-')}.csv"
+        make_log(kind, kwargs, path)
+        base = subprocess.run(
+            [PY, "-c", "import time,pandas;t=time.perf_counter();pandas.read_csv(%r);print(time.perf_counter()-t)" % str(path)],
+            env=ENV, capture_output=True, text=True, check=True,
+        )
+        res = subprocess.run([PY, "-c", CHILD, str(path), ",".join(steps)], env=ENV, capture_output=True, text=True)
+        if res.returncode != 0:
+            raise SystemExit(f"benchmark child failed on {name}:\n{res.stderr[-3000:]}")
+        out = json.loads(res.stdout.strip().splitlines()[-1])
+        out["size"] = name
+        out["read_csv"] = float(base.stdout.strip())
+        out["analysis"] = sum(out.get(s, 0.0) for s in ("effects", "trends", "routine"))
+        rows.append(out)
+        per = {s: f"{out[s]:.3f}" for s in steps if s in out}
+        print(f"  {name:9s} rows {out['rows']:>9,d}  {per}  peak {out['peak_mb']:.0f} MB  frame {out['frame_mb']:.0f} MB", flush=True)
+    return rows
+
+
+def machine() -> dict:
+    import pandas
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "pandas": pandas.__version__,
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        f"Measured {m['when']} on {m['platform']}, {m['cpus']} cores, Python {m['python']}, pandas {m['pandas']}.",
+        "",
+        "### Start-up (median wall time of repeated runs)",
+        "",
+        "| command | time (s) | baseline | baseline (s) | ratio |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results["startup"]:
+        lines.append(f"| `{r['command']}` | {r['seconds']:.3f} | {r['baseline']} | {r['baseline_seconds']:.3f} | {r['ratio']:.2f} |")
+    steps = results["steps"]
+    lines += [
+        "",
+        "### Steps on simulated logs (seconds; fresh process per log; imports measured apart)",
+        "",
+        "| log | bouts | read_csv (baseline) | " + " | ".join(steps) + " | peak MB | frame MB | peak / frame |",
+        "|---|---|---|" + "---|" * len(steps) + "---|---|---|",
+    ]
+    for r in results["sizes"]:
+        cells = " | ".join(f"{r[s]:.3f}" if s in r else "-" for s in steps)
+        lines.append(
+            f"| {r['size']} | {r['rows']:,} | {r['read_csv']:.3f} | {cells} | {r['peak_mb']:.0f} | "
+            f"{r['frame_mb']:.0f} | {r['peak_mb'] / max(r['frame_mb'], 1e-9):.1f} |"
+        )
+    by = {r["size"]: r for r in results["sizes"]}
+    if "10 years" in by and "1M" in by:
+        a, b = by["10 years"], by["1M"]
+        lines += ["", "### Growth of time per bout, 10 years (40k) to 1M bouts", "", "| step | µs/bout at 40k | µs/bout at 1M | growth |", "|---|---|---|---|"]
+        for s in steps:
+            if s in a and s in b:
+                pa, pb = a[s] / a["rows"] * 1e6, b[s] / b["rows"] * 1e6
+                lines.append(f"| {s} | {pa:.1f} | {pb:.1f} | {pb / pa:.2f}x |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="skip the 1M-bout log")
+    ap.add_argument("--runs", type=int, default=5, help="repeats for start-up timings")
+    ap.add_argument("--write-md", action="store_true", help="rewrite the results section of BENCHMARKS.md")
+    ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
+    args = ap.parse_args()
+    steps = available_steps()
+    names = [n for n in SIZES if not (args.quick and n == "1M")]
+    print("Start-up:")
+    results = {"machine": machine(), "steps": steps, "startup": startup(args.runs)}
+    print("Steps per log size:")
+    with tempfile.TemporaryDirectory() as tmp:
+        results["sizes"] = sizes(names, steps, Path(tmp))
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    md = markdown(results)
+    print()
+    print(md)
+    if args.write_md:
+        doc = ROOT / "BENCHMARKS.md"
+        text = doc.read_text(encoding="utf-8")
+        start, end = "<!-- results:start -->", "<!-- results:end -->"
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        doc.write_text(f"{head}{start}\n{md}{end}{tail}", encoding="utf-8")
+        print(f"wrote {doc}")
+
+
+if __name__ == "__main__":
+    main()
