@@ -74,11 +74,11 @@ log = timed("read+validate", lambda: load_log(path))
 bouts = log.bouts
 timed("sessions+segments", lambda: (sessions(bouts), segments(bouts)))
 if "effects" in steps:
-    from stretchlog.effects import relief_effects
-    eff = timed("effects", lambda: relief_effects(bouts))
+    from stretchlog.effects import relief_report
+    eff = timed("effects", lambda: relief_report(bouts))
 if "trends" in steps:
-    from stretchlog.trends import trend_report
-    tr = timed("trends", lambda: trend_report(bouts))
+    from stretchlog.trends_report import trends_report
+    tr = timed("trends", lambda: trends_report(bouts))
 if "routine" in steps:
     from stretchlog.routine import routine
     timed("routine", lambda: routine(bouts, seed=1, effects=eff, trends=tr))
@@ -149,7 +149,9 @@ def startup(runs: int) -> list[dict]:
     src = ROOT / "src" / "stretchlog"
     for name in ("effects", "trends", "routine"):
         if (src / f"cli_{name}.py").exists():
-            commands.append((f"stretchlog {name} (sample)", [name, str(SAMPLE)], SAMPLE))
+            commands.append((f"stretchlog {name} (sample)", [name, str(SAMPLE)] + (["--seed", "1"] if name == "routine" else []), SAMPLE))
+    report_out = Path(tempfile.gettempdir()) / "stretchlog-bench-report.html"
+    commands.append(("stretchlog report (sample)", ["report", str(SAMPLE), "--out", str(report_out), "--seed", "1"], SAMPLE))
     rows = []
     for label, args, csv in commands:
         mods = third_party_modules(args)

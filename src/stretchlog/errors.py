@@ -25,13 +25,17 @@ class Problem:
     value : str or None
         The offending value as it appears in the file ('' for an empty cell).
     expected : str
-        What was expected, in plain words, with a fix where there is one.
+        What was expected, in plain words, with a fix where there is one (for a
+        warning: what was noticed and what was done about it).
+    kind : str
+        ``"error"`` (the file breaks the format) or ``"warning"`` (kept, worth a look).
     """
 
     row: int | None
     column: str | None
     value: str | None
     expected: str
+    kind: str = "error"
 
     def __str__(self) -> str:
         where = []
@@ -40,6 +44,9 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         head = ", ".join(where) if where else "file"
+        if self.kind == "warning":
+            shown = "" if self.value is None else f" {self.value!r}"
+            return f"{head}:{shown} {self.expected}"
         if self.value is None:
             return f"{head}: {self.expected}"
         shown = repr(self.value) if self.value != "" else "(empty)"

@@ -271,10 +271,10 @@ def _header(text: str, name: str, problems: _Collector, warns: list[Problem]) ->
             problems.add(Problem(1, col, None, f"a column named '{col}' ({meaning}); it is required"))
     for norm, shown in zip(names, written):
         if norm and norm not in _KNOWN and norm not in _RESERVED:
-            warns.append(Problem(1, shown, None, "a contract column; this extra column is kept as it is"))
+            warns.append(Problem(1, shown, None, "is not a column of the log format; it is kept as it is", "warning"))
         elif norm in _RESERVED:
             warns.append(
-                Problem(1, shown, None, f"a contract column; kept as 'extra_{norm}' ('{norm}' is a name stretchlog uses)")
+                Problem(1, shown, None, f"is a name stretchlog uses itself; the column is kept as 'extra_{norm}'", "warning")
             )
     return names, written
 
@@ -457,9 +457,10 @@ def _stretch_ids(names: pd.Series, catalog: Catalog, rows, warns: list[Problem])
                     int(first_row),
                     "stretch",
                     typed,
-                    f"a stretch in the catalog; kept as the custom stretch '{cid}' "
+                    f"is not in the catalog; kept as your own stretch '{cid}' "
                     f"({int(counts[cid])} bout{'s' if counts[cid] != 1 else ''}).{hint} "
                     "See 'stretchlog catalog' for names, or add it to your own catalog file.",
+                    "warning",
                 )
             )
     return ids, is_custom
@@ -582,9 +583,9 @@ def _drop_empty_rows(raw: pd.DataFrame, rows: np.ndarray, warns: list[Problem]):
     """Skip rows whose cells are all empty (spreadsheets export them), with a warning each."""
     empty = (raw == "").all(axis=1).to_numpy() if len(raw.columns) else np.ones(len(raw), bool)
     for r in rows[empty][:50]:
-        warns.append(Problem(int(r), None, None, "a bout; this row is empty and was skipped"))
+        warns.append(Problem(int(r), None, None, "this row is empty and was skipped", "warning"))
     if empty.sum() > 50:
-        warns.append(Problem(None, None, None, f"... and {int(empty.sum()) - 50} more empty rows skipped"))
+        warns.append(Problem(None, None, None, f"... and {int(empty.sum()) - 50} more empty rows skipped", "warning"))
     kept = raw.loc[~empty]
     kept.index = rows[~empty]
     return kept, rows[~empty]

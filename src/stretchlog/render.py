@@ -15,12 +15,12 @@ from stretchlog.errors import LogError, Problem
 __all__ = ["print_problems", "print_warnings", "print_summary", "print_catalog"]
 
 
-def _problem_table(problems, title: str, style: str) -> Table:
+def _problem_table(problems, title: str, style: str, *, last: str = "Expected") -> Table:
     table = Table(title=title, title_justify="left", title_style=style, show_lines=False, expand=False)
     table.add_column("Row", justify="right", no_wrap=True)
     table.add_column("Column", no_wrap=True)
     table.add_column("Value")
-    table.add_column("Expected", ratio=1)
+    table.add_column(last, ratio=1)
     for p in problems:
         value = "" if p.value is None else ("(empty)" if p.value == "" else repr(p.value))
         table.add_row(
@@ -49,7 +49,9 @@ def print_warnings(console: Console, warnings: tuple[Problem, ...]) -> None:
     """Print kept-but-suspicious input (nothing when there is none)."""
     if not warnings:
         return
-    console.print(_problem_table(warnings, f"Warnings ({len(warnings)}): kept, but worth a look", "bold yellow"))
+    console.print(
+        _problem_table(warnings, f"Warnings ({len(warnings)}): kept, but worth a look", "bold yellow", last="Note")
+    )
 
 
 def print_summary(console: Console, s) -> None:
