@@ -159,4 +159,10 @@ def _root(
 
 def main() -> None:
     """Entry point of the ``stretchlog`` console script."""
+    import os
+
+    # pandera imports hypothesis's strategies whenever hypothesis is installed (as in a
+    # development environment), and hypothesis then loads every installed plugin:
+    # about 0.4 s per command here. The CLI never runs property tests.
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     app()

@@ -88,6 +88,8 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
+from stretchlog.schema import CONTRACT_COLUMNS
+
 __all__ = [
     "COLUMNS",
     "DEFAULT_EFFECTS",
@@ -101,19 +103,8 @@ __all__ = [
     "simulate_log",
 ]
 
-#: The contract's columns, in the contract's order.
-COLUMNS: tuple[str, ...] = (
-    "date",
-    "time",
-    "stretch",
-    "side",
-    "hold_s",
-    "reps",
-    "pain_before",
-    "pain_after",
-    "tightness",
-    "notes",
-)
+#: The contract's columns, in the contract's order (the schema is their one definition).
+COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS
 
 Style = Literal["per_bout", "start_end", "mixed"]
 NameStyle = Literal["typed", "varied", "id"]

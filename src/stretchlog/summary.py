@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from stretchlog.logfile import LoadedLog
-from stretchlog.segments import segments as segment_table
 from stretchlog.sessions import sessions as session_table
 
 __all__ = ["LogSummary", "summarise"]
@@ -73,8 +72,8 @@ def summarise(log: LoadedLog) -> LogSummary:
     """
     bouts = log.bouts
     ses = session_table(bouts)
-    seg = segment_table(bouts)
-    seg = seg[seg["kind"].eq("bouts")]
+    # bouts per bout segment, straight from the bouts (no need for the segment table)
+    per_segment = bouts["segment_id"].value_counts()
     if bouts.empty:
         first = last = None
         days = 0
@@ -103,8 +102,8 @@ def summarise(log: LoadedLog) -> LogSummary:
         sessions_per_week=per_week,
         styles=counts("style"),
         times_of_day=counts("time_of_day"),
-        n_segments=len(seg),
-        n_single_bout_segments=int(seg["n_bouts"].eq(1).sum()),
+        n_segments=len(per_segment),
+        n_single_bout_segments=int(per_segment.eq(1).sum()),
         mean_start_pain=mean(ses["start_pain"]) if len(ses) else None,
         mean_end_pain=mean(ses["end_pain"]) if len(ses) else None,
         n_tightness=int(bouts["tightness"].notna().sum()),
