@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["run_starts", "join_runs"]
+__all__ = ["run_starts", "run_ids", "run_nunique", "join_runs"]
 
 
 def run_starts(keys: np.ndarray) -> np.ndarray:
@@ -19,6 +20,33 @@ def run_starts(keys: np.ndarray) -> np.ndarray:
     if len(keys) == 0:
         return np.zeros(0, dtype=np.int64)
     return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
+def run_ids(starts: np.ndarray, n: int) -> np.ndarray:
+    """The run number (0, 1, ...) of each of ``n`` positions, from the runs' ``starts``.
+
+    Examples
+    --------
+    >>> run_ids(np.array([0, 2, 3]), 5).tolist()
+    [0, 0, 1, 2, 2]
+    """
+    return np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+
+
+def run_nunique(values, starts: np.ndarray) -> np.ndarray:
+    """Distinct non-missing ``values`` within each run (the runs begin at ``starts``).
+
+    Examples
+    --------
+    >>> run_nunique(np.array(["a", "b", "a", "c", "c"], dtype=object), np.array([0, 3])).tolist()
+    [2, 1]
+    """
+    codes, uniques = pd.factorize(np.asarray(values), use_na_sentinel=True)
+    run = run_ids(starts, len(codes))
+    keep = codes >= 0
+    width = len(uniques) + 1
+    pairs = np.unique(run[keep].astype(np.int64) * width + codes[keep])
+    return np.bincount(pairs // width, minlength=len(starts))
 
 
 def join_runs(labels, keys, sep: str) -> list[str]:

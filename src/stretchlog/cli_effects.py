@@ -57,15 +57,19 @@ def effects(
     cat = cli._load_catalog(catalog)
 
     from stretchlog.effects import relief_report
+    from stretchlog.effects_more import display_names
+    from stretchlog.segments import segments
 
-    report = relief_report(loaded.bouts, by_side=by_side, catalog=cat)
+    # computed once, shared by the relief estimates and the extras of the table
+    shared = {"segs": segments(loaded.bouts), "names": display_names(loaded.bouts, cat)}
+    report = relief_report(loaded.bouts, by_side=by_side, catalog=cat, **shared)
     if fmt == "csv":
         typer.echo(report.effects.to_csv(index=False), nl=False)
         return
     if fmt == "json":
         typer.echo(report.effects.to_json(orient="records", indent=2))
         return
-    _print_report(cli._console(), loaded, report, catalog=cat, by_side=by_side, source=log.name)
+    _print_report(cli._console(), loaded, report, catalog=cat, by_side=by_side, source=log.name, **shared)
 
 
 # --------------------------------------------------------------------------- the table
@@ -88,7 +92,9 @@ def _chance(p: float) -> str:
     return f"{p:.0%}"
 
 
-def _print_report(console, loaded, report, *, catalog, by_side: bool, source: str) -> None:
+def _print_report(
+    console, loaded, report, *, catalog, by_side: bool, source: str, segs=None, names=None
+) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -184,7 +190,9 @@ def _print_report(console, loaded, report, *, catalog, by_side: bool, source: st
             console.print(f"  - {escape(rec.reason)}.{together} [italic]{escape(rec.advice)}[/]")
     if by_side and len(report.sides):
         _print_sides(console, report.sides)
-    _print_extras(console, bouts, catalog, lasting_relief, dose_response, meaningful_sessions)
+    _print_extras(
+        console, bouts, catalog, lasting_relief, dose_response, meaningful_sessions, segs=segs, names=names
+    )
     for note in report.notes:
         console.print(f"[yellow]Note:[/] {escape(note)}")
     console.print()
@@ -215,11 +223,14 @@ def _print_sides(console, sides) -> None:
 
 
 def _print_extras(
-    console, bouts, catalog, lasting_relief, dose_response, meaningful_sessions
+    console, bouts, catalog, lasting_relief, dose_response, meaningful_sessions, *, segs=None, names=None
 ) -> None:
     from rich.markup import escape
 
-    ms = meaningful_sessions(bouts, catalog=catalog)
+    from stretchlog.sessions import sessions
+
+    ses = sessions(bouts)
+    ms = meaningful_sessions(bouts, catalog=catalog, ses=ses, names=names)
     if len(ms) and ms.loc[0, "n_with"] > 0:
         share, n = ms.loc[0, "share_with"], int(ms.loc[0, "n_with"])
         console.print()
@@ -234,7 +245,7 @@ def _print_extras(
                 f"  - with {escape(rec.name)}: {rec.share_with:.0%} of {rec.n_with} sessions, without: "
                 f"{rec.share_without:.0%} of {rec.n_without} (sessions differ in more than this stretch)."
             )
-    la = lasting_relief(bouts, catalog=catalog)
+    la = lasting_relief(bouts, catalog=catalog, ses=ses, names=names)
     shown = la[la["lasting"].notna()]
     if len(shown):
         console.print()
@@ -253,7 +264,7 @@ def _print_extras(
         console.print(
             "  This is an association, not proof: a day that allows a long session may be a good day anyway."
         )
-    do = dose_response(bouts, catalog=catalog)
+    do = dose_response(bouts, catalog=catalog, segs=segs, names=names)
     if len(do):
         console.print()
         console.print(

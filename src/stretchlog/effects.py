@@ -159,6 +159,8 @@ def relief_report(
     alpha: float = 0.05,
     pool: bool = True,
     catalog: Catalog | None = None,
+    segs: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
 ) -> ReliefReport:
     """Estimate each stretch's immediate relief per bout, with intervals, once.
 
@@ -176,6 +178,10 @@ def relief_report(
         regression's own estimates (for comparison; not for ranking).
     catalog : Catalog, optional
         For display names (default: the built-in catalog).
+    segs : DataFrame, optional
+        :func:`stretchlog.segments` of ``bouts``, if already computed.
+    names : dict, optional
+        :func:`stretchlog.effects_more.display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -205,7 +211,7 @@ def relief_report(
     unit = bouts["stretch_id"].astype("str")
     if by_side:
         unit = unit + "|" + side
-    d = build_design(bouts, unit)
+    d = build_design(bouts, unit, segs=segs)
     an = analyse(d)
     f = an.fit
     tq = _tq(alpha, f.df)
@@ -219,7 +225,7 @@ def relief_report(
     mean = post.mean if post is not None else b
     cov = post.cov if post is not None else V
     sd = np.sqrt(np.clip(np.diag(cov), 0, None))
-    names = display_names(bouts, catalog)
+    names = names if names is not None else display_names(bouts, catalog)
     stats = unit_stats(bouts, unit, d.segs)
 
     from scipy import stats as st

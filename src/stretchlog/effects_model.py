@@ -78,13 +78,19 @@ def count_matrix(
     return flat.reshape(len(index), k).astype(float), tuple(str(u) for u in uniques)
 
 
-def build_design(bouts: pd.DataFrame, unit: pd.Series, extra: pd.DataFrame | None = None) -> Design:
+def build_design(
+    bouts: pd.DataFrame,
+    unit: pd.Series,
+    extra: pd.DataFrame | None = None,
+    segs: pd.DataFrame | None = None,
+) -> Design:
     """The segment design for bouts labelled by ``unit`` (stretch id, or id|side).
 
     ``extra`` (bouts-aligned numeric columns) is summed per segment and appended
-    to the nuisance columns (used for dose terms).
+    to the nuisance columns (used for dose terms). ``segs`` is
+    :func:`stretchlog.segments` of ``bouts``, if already computed.
     """
-    segs = segment_table(bouts)
+    segs = segs if segs is not None else segment_table(bouts)
     segs = segs[segs["relief"].notna()].reset_index(drop=True)
     sid = segs["segment_id"].to_numpy()
     X, units = count_matrix(bouts["segment_id"].to_numpy(), unit.to_numpy(), sid)
@@ -97,11 +103,10 @@ def build_design(bouts: pd.DataFrame, unit: pd.Series, extra: pd.DataFrame | Non
     cols = {FIRST: first, FIRST_START: first * (start - centre), POSITION: possum}
     if (~is_bouts).any():
         cols[REST] = (~is_bouts).astype(float)
-    if extra is not None:
+    if extra is not None and len(extra.columns):
+        sums = extra.groupby(bout_seg).sum().reindex(sid, fill_value=0)
         for name in extra.columns:
-            cols[name] = (
-                extra[name].groupby(bout_seg).sum().reindex(sid, fill_value=0).to_numpy(float)
-            )
+            cols[name] = sums[name].to_numpy(float)
     session = pd.factorize(segs["session_id"])[0]
     kpos = segs.groupby("session_id", sort=False).cumcount().to_numpy()
     return Design(

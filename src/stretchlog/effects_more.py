@@ -79,12 +79,14 @@ def display_names(bouts: pd.DataFrame, catalog: Catalog | None = None) -> dict[s
     out = {}
     if bouts.empty:
         return out
-    typed = bouts.groupby("stretch_id")["stretch"].agg(lambda s: s.value_counts().index[0])
-    for sid, name in typed.items():
-        try:
-            out[str(sid)] = cat.get(str(sid)).name
-        except KeyError:
-            out[str(sid)] = str(name)
+    names = {s.id: s.name for s in cat}
+    ids = bouts["stretch_id"].astype("str")
+    custom = ~ids.isin(list(names))
+    typed = {}
+    if custom.any():  # only stretches the catalog lacks need the name typed most often
+        typed = bouts.loc[custom].groupby("stretch_id")["stretch"].agg(lambda s: s.value_counts().index[0])
+    for sid in sorted(ids.unique()):
+        out[sid] = names[sid] if sid in names else str(typed[sid])
     return out
 
 
@@ -114,7 +116,12 @@ def _t(alpha: float, df: float) -> float:
 
 
 def lasting_relief(
-    bouts: pd.DataFrame, *, alpha: float = 0.05, catalog: Catalog | None = None
+    bouts: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    catalog: Catalog | None = None,
+    ses: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """How each stretch's bouts go with the *next* session's starting pain.
 
@@ -124,6 +131,19 @@ def lasting_relief(
     linear trend over the log; errors are Newey-West (HAC) over the session
     sequence, never smaller than the plain model-based ones. This is an *association*: a day that allows a long session may also
     be a good day.
+
+    Parameters
+    ----------
+    bouts : DataFrame
+        As returned by :func:`stretchlog.read_log`.
+    alpha : float
+        1 - interval level (0.05: 95% intervals).
+    catalog : Catalog, optional
+        For display names.
+    ses : DataFrame, optional
+        :func:`stretchlog.sessions` of ``bouts``, if already computed.
+    names : dict, optional
+        :func:`display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -148,8 +168,8 @@ def lasting_relief(
 
     if bouts.empty:
         return _empty(LASTING_COLUMNS)
-    names = display_names(bouts, catalog)
-    ses = session_table(bouts).reset_index(drop=True)
+    names = names if names is not None else display_names(bouts, catalog)
+    ses = (ses if ses is not None else session_table(bouts)).reset_index(drop=True)
     Cm, labels = count_matrix(
         bouts["session_id"].to_numpy(), bouts["stretch_id"].to_numpy(), ses["session_id"].to_numpy()
     )
@@ -194,35 +214,38 @@ def lasting_relief(
     pvals = 2 * stats.t.sf(np.abs(coef) / se, res.df_resid)
     tq = _t(alpha, res.df_resid)
     pv = np.full(k, np.nan)
+    figures = {c: np.full(k, np.nan) for c in ("lasting", "ci_low", "ci_high", "p_lower")}
     for pos, j in enumerate(keep):
         if j < k and j not in nonest:
             e = -coef[pos]
-            out.loc[j, ["lasting", "ci_low", "ci_high"]] = [e, e - tq * se[pos], e + tq * se[pos]]
-            out.loc[j, "p_lower"] = (
+            figures["lasting"][j], figures["ci_low"][j], figures["ci_high"][j] = (
+                e, e - tq * se[pos], e + tq * se[pos]
+            )
+            figures["p_lower"][j] = (
                 float(stats.norm.cdf(e / se[pos])) if se[pos] > 0 else float(e > 0)
             )
             pv[j] = pvals[pos]
+    for c, values in figures.items():
+        out[c] = values
     out["clear"] = _clear(pv, alpha)
     icpt = k  # the intercept column of A
+    reasons = [""] * k
     for j in nonest:
         others = [names.get(units[m], units[m]) for m in nonest if m != j and P[j, m] != 0]
         if not C[:, j].any():
-            out.loc[j, "reason"] = (
-                f"no session followed within {MAX_GAP_DAYS:g} days of a session with it"
-            )
+            reasons[j] = f"no session followed within {MAX_GAP_DAYS:g} days of a session with it"
         elif bool((C[:, j] > 0).all()):
-            out.loc[j, "reason"] = "done in every session: nothing to compare the next session with"
+            reasons[j] = "done in every session: nothing to compare the next session with"
         elif P[j, icpt] != 0:
-            out.loc[j, "reason"] = (
+            reasons[j] = (
                 "done in every session: nothing to compare the next session with"
                 if not others
                 else "done, with " + ", ".join(others) + ", in a way that covers every session: "
                 "nothing to compare the next session with"
             )
         else:
-            out.loc[j, "reason"] = (
-                "always done together with " + ", ".join(others) + ": cannot be told apart"
-            )
+            reasons[j] = "always done together with " + ", ".join(others) + ": cannot be told apart"
+    out["reason"] = pd.array(reasons, dtype=out["reason"].dtype)
     return out[LASTING_COLUMNS]
 
 
@@ -230,7 +253,12 @@ def lasting_relief(
 
 
 def dose_response(
-    bouts: pd.DataFrame, *, alpha: float = 0.05, catalog: Catalog | None = None
+    bouts: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    catalog: Catalog | None = None,
+    segs: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Whether longer holds or more reps add relief, per stretch.
 
@@ -239,6 +267,19 @@ def dose_response(
     the sum over its bouts of ``log2(dose / its usual dose)``. The slope is the extra
     relief per bout for each doubling of the dose. Stretches with too few bouts or
     too little variation get the verdict "not enough variation" and no slope.
+
+    Parameters
+    ----------
+    bouts : DataFrame
+        As returned by :func:`stretchlog.read_log`.
+    alpha : float
+        1 - interval level (0.05: 95% intervals).
+    catalog : Catalog, optional
+        For display names.
+    segs : DataFrame, optional
+        :func:`stretchlog.segments` of ``bouts``, if already computed.
+    names : dict, optional
+        :func:`display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -259,53 +300,55 @@ def dose_response(
     """
     if bouts.empty:
         return _empty(DOSE_COLUMNS)
-    names = display_names(bouts, catalog)
+    names = names if names is not None else display_names(bouts, catalog)
     dose = (bouts["hold_s"].astype(float) * bouts["reps"].astype(float)).to_numpy()
     sid = bouts["stretch_id"].astype("str")
     g = pd.DataFrame(
         {"sid": sid.to_numpy(), "dose": dose, "session": bouts["session_id"].to_numpy()}
     )
-    summ = g.groupby("sid").agg(
-        n_bouts=("dose", "size"),
-        n_sessions=("session", "nunique"),
-        dose_low_s=("dose", lambda x: float(np.quantile(x, 0.1))),
-        dose_high_s=("dose", lambda x: float(np.quantile(x, 0.9))),
-        usual=("dose", "median"),
-    )
+    by = g.groupby("sid")
+    summ = pd.DataFrame({"n_bouts": by.size(), "n_sessions": by["session"].nunique()})
+    low_high = [np.quantile(dose[idx], [0.1, 0.9]) for idx in by.indices.values()]
+    summ["dose_low_s"] = [float(q[0]) for q in low_high]
+    summ["dose_high_s"] = [float(q[1]) for q in low_high]
+    summ["usual"] = by["dose"].median()
     enough = (
         (summ["n_bouts"] >= DOSE_MIN_BOUTS)
         & (summ["n_sessions"] >= DOSE_MIN_SESSIONS)
         & (summ["dose_high_s"] >= DOSE_MIN_RATIO * summ["dose_low_s"])
     )
     ratio = np.log2(dose / g["sid"].map(summ["usual"]).to_numpy())
-    extra = pd.DataFrame(index=bouts.index)
-    for s in summ.index[enough]:
-        extra[f"dose:{s}"] = np.where(sid.to_numpy() == s, ratio, 0.0)
+    extra = pd.DataFrame(
+        {f"dose:{s}": np.where(sid.to_numpy() == s, ratio, 0.0) for s in summ.index[enough]},
+        index=bouts.index,
+    )
     out = summ.reset_index().rename(columns={"sid": "stretch"})
     out["name"] = [names.get(s, s) for s in out["stretch"]]
-    out["slope"] = out["ci_low"] = out["ci_high"] = np.nan
-    out["verdict"] = "not enough variation"
+    slope, ci_low, ci_high = (np.full(len(out), np.nan) for _ in range(3))
+    verdict = np.full(len(out), "not enough variation", dtype=object)
     pv = np.full(len(out), np.nan)
     if len(extra.columns):
         from scipy import stats
 
-        d = build_design(bouts, sid, extra=extra)
+        d = build_design(bouts, sid, extra=extra, segs=segs)
         an = analyse(d, droppable=("first_x_start", "position", *extra.columns))
         f = an.fit
         tq = _t(alpha, f.df)
+        row_of = {s: i for i, s in enumerate(out["stretch"])}
         for col in extra.columns:
             if col not in f.columns or col in an.dropped:
                 continue
             i = f.columns.index(col)
             e, se = float(f.coef[i]), float(np.sqrt(f.cov[i, i]))
-            lo, hi = e - tq * se, e + tq * se
-            row = out.index[out["stretch"] == col.split(":", 1)[1]][0]
-            out.loc[row, ["slope", "ci_low", "ci_high"]] = [e, lo, hi]
-            out.loc[row, "verdict"] = "no clear difference"
+            row = row_of[col.split(":", 1)[1]]
+            slope[row], ci_low[row], ci_high[row] = e, e - tq * se, e + tq * se
+            verdict[row] = "no clear difference"
             pv[row] = 2 * stats.t.sf(abs(e) / se, f.df) if se > 0 else np.nan
         clear = _clear(pv, alpha)
-        out.loc[clear & (out["slope"] > 0), "verdict"] = "more helps"
-        out.loc[clear & (out["slope"] < 0), "verdict"] = "more does worse"
+        verdict[clear & (slope > 0)] = "more helps"
+        verdict[clear & (slope < 0)] = "more does worse"
+    out["slope"], out["ci_low"], out["ci_high"] = slope, ci_low, ci_high
+    out["verdict"] = pd.array(verdict, dtype="str")
     out["n_bouts"] = out["n_bouts"].astype("int64")
     return out.sort_values("n_bouts", ascending=False, kind="stable").reset_index(drop=True)[
         DOSE_COLUMNS
@@ -324,7 +367,12 @@ def _wilson(k: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndar
 
 
 def meaningful_sessions(
-    bouts: pd.DataFrame, *, alpha: float = 0.05, catalog: Catalog | None = None
+    bouts: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    catalog: Catalog | None = None,
+    ses: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Share of sessions with a meaningful reduction, overall and with vs without each stretch.
 
@@ -334,6 +382,19 @@ def meaningful_sessions(
     chronic low back pain). Sessions that started at 0 pain are left out (nothing
     to relieve). With/without comparisons are descriptive: sessions differ in more
     than one stretch.
+
+    Parameters
+    ----------
+    bouts : DataFrame
+        As returned by :func:`stretchlog.read_log`.
+    alpha : float
+        1 - interval level (0.05: 95% intervals).
+    catalog : Catalog, optional
+        For display names.
+    ses : DataFrame, optional
+        :func:`stretchlog.sessions` of ``bouts``, if already computed.
+    names : dict, optional
+        :func:`display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -357,8 +418,8 @@ def meaningful_sessions(
 
     if bouts.empty:
         return _empty(MEANINGFUL_COLUMNS)
-    names = display_names(bouts, catalog)
-    ses = session_table(bouts)
+    names = names if names is not None else display_names(bouts, catalog)
+    ses = ses if ses is not None else session_table(bouts)
     start, end = ses["start_pain"].to_numpy(float), ses["end_pain"].to_numpy(float)
     drop = start - end
     use = start > 0

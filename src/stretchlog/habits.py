@@ -196,7 +196,13 @@ def _time_effect(ses: pd.DataFrame) -> TimeOfDayEffect:
     return TimeOfDayEffect(ne, nm, re, rm, diff, lo, hi, verdict, why)
 
 
-def habits(bouts: pd.DataFrame, *, ses: pd.DataFrame | None = None, today=None) -> Habits:
+def habits(
+    bouts: pd.DataFrame,
+    *,
+    ses: pd.DataFrame | None = None,
+    weekly: pd.DataFrame | None = None,
+    today=None,
+) -> Habits:
     """Sessions per week, longest gap, streaks, and relief by time of day.
 
     Parameters
@@ -205,6 +211,8 @@ def habits(bouts: pd.DataFrame, *, ses: pd.DataFrame | None = None, today=None) 
         As returned by :func:`stretchlog.read_log`.
     ses : DataFrame, optional
         :func:`stretchlog.sessions` of ``bouts``, if already computed.
+    weekly : DataFrame, optional
+        :func:`stretchlog.trends_pain.weekly_pain` of ``ses``, if already computed.
     today : date-like, optional
         The day "today" means (default: the computer's date).
 
@@ -226,7 +234,7 @@ def habits(bouts: pd.DataFrame, *, ses: pd.DataFrame | None = None, today=None) 
     s = ses if ses is not None else session_table(bouts)
     today_ts = pd.Timestamp(today if today is not None else pd.Timestamp.today()).normalize()
     today_day = int(day_numbers(pd.Series([today_ts]))[0])
-    weekly = weekly_pain(s)[["week", "week_start", "sessions"]]
+    weekly = (weekly if weekly is not None else weekly_pain(s))[["week", "week_start", "sessions"]]
     tod_cols = ["time_of_day", "sessions", "relief", "start_pain"]
     if s.empty:
         effect = _time_effect(

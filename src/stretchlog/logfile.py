@@ -140,6 +140,10 @@ _SIGNATURES = {
 _EXPORT = "in your spreadsheet choose File > Save as (or Download) > 'CSV UTF-8 (comma-delimited)'"
 
 
+#: Control characters other than CR, LF and tab, and the replacement for undecodable bytes.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
 def _check_head(head: bytes, name: str) -> None:
     """Fail fast on input that cannot be a CSV log, looking at its first bytes only."""
     if not head.strip():
@@ -157,7 +161,7 @@ def _check_head(head: bytes, name: str) -> None:
         pos = head.index(b"\x00")
         raise _file_problem(f"CSV text, but this is a binary file (a zero byte at byte {pos + 1})", name)
     text = head.decode("utf-8", errors="replace")
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t") or ch == "\ufffd")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 20):
         raise _file_problem("CSV text, but this looks like a binary file (mostly unreadable bytes)", name)
 

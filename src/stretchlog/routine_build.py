@@ -16,6 +16,7 @@ from stretchlog.catalog import Catalog, load_catalog
 from stretchlog.routine import LeftOut, Routine, RoutineItem
 from stretchlog.routine_inputs import (RoutineEffects, RoutineTrends, coerce_effects, coerce_trends,
                                        effect_inputs, trend_inputs)
+from stretchlog.segments import segments as segment_table
 
 __all__: list[str] = []
 
@@ -199,8 +200,9 @@ def build(bouts: pd.DataFrame | None, *, minutes: float, flare: bool, seed: int 
         eff, tr, tried = RoutineEffects(pd.DataFrame({"stretch": []})), RoutineTrends(), {}
         n_sessions, n_bouts, first, last = 0, 0, None, None
     else:
-        eff = coerce_effects(effects) if effects is not None else effect_inputs(bouts, cat)
-        tr = coerce_trends(trends) if trends is not None else trend_inputs(bouts, cat)
+        segs = segment_table(bouts) if effects is None or trends is None else None  # shared by both
+        eff = coerce_effects(effects) if effects is not None else effect_inputs(bouts, cat, segs=segs)
+        tr = coerce_trends(trends) if trends is not None else trend_inputs(bouts, cat, segs=segs)
         tried = _stretches(bouts, eff, cat)
         n_sessions, n_bouts = int(bouts["session_id"].nunique()), len(bouts)
         first, last = pd.Timestamp(bouts["date"].min()).date(), pd.Timestamp(bouts["date"].max()).date()

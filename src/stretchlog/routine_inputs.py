@@ -88,14 +88,21 @@ def coerce_effects(effects: Any) -> RoutineEffects:
     raise TypeError(f"effects: expected a relief report or a DataFrame, got {type(effects).__name__}")
 
 
-def effect_inputs(bouts: pd.DataFrame, catalog: Catalog) -> RoutineEffects:
-    """Relief per stretch, and left vs right for one-sided stretches logged by side."""
-    from stretchlog.effects import relief_report
+def effect_inputs(bouts: pd.DataFrame, catalog: Catalog, *, segs: pd.DataFrame | None = None) -> RoutineEffects:
+    """Relief per stretch, and left vs right for one-sided stretches logged by side.
 
-    rep = relief_report(bouts, catalog=catalog)
+    ``segs`` is :func:`stretchlog.segments` of ``bouts``, if already computed.
+    """
+    from stretchlog.effects import relief_report
+    from stretchlog.effects_more import display_names
+    from stretchlog.segments import segments
+
+    segs = segs if segs is not None else segments(bouts)
+    names = display_names(bouts, catalog)
+    rep = relief_report(bouts, catalog=catalog, segs=segs, names=names)
     sides = _empty(["stretch"])
     if bouts["side"].astype("str").isin(["left", "right"]).any():
-        sides = relief_report(bouts, by_side=True, catalog=catalog).sides
+        sides = relief_report(bouts, by_side=True, catalog=catalog, segs=segs, names=names).sides
     return RoutineEffects(rep.effects, sides, rep.groups)
 
 
@@ -142,14 +149,17 @@ def coerce_trends(trends: Any) -> RoutineTrends:
     return RoutineTrends(needs, _imbalances(getattr(trends, "sides", None)), _safety(getattr(trends, "flags", ())))
 
 
-def trend_inputs(bouts: pd.DataFrame, catalog: Catalog) -> RoutineTrends:
-    """Needs-more-work list, imbalances and safety flags, from the trends modules."""
+def trend_inputs(bouts: pd.DataFrame, catalog: Catalog, *, segs: pd.DataFrame | None = None) -> RoutineTrends:
+    """Needs-more-work list, imbalances and safety flags, from the trends modules.
+
+    ``segs`` is :func:`stretchlog.segments` of ``bouts``, if already computed.
+    """
     from stretchlog.safety import safety_flags
     from stretchlog.segments import segments
     from stretchlog.trends import needs_more_work, tightness_trends
     from stretchlog.trends_sides import side_asymmetry
 
-    segs = segments(bouts)
+    segs = segs if segs is not None else segments(bouts)
     needs = needs_more_work(tightness_trends(bouts, by="stretch_side", catalog=catalog))
     sides = side_asymmetry(bouts, catalog=catalog, segs=segs)
     flags = safety_flags(bouts, segs=segs, catalog=catalog)

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from stretchlog._runs import run_starts
 from stretchlog.catalog import Catalog, load_catalog
 from stretchlog.sessions import sessions as session_table
 from stretchlog.trends_fit import day_numbers, fit_trend, signed
@@ -118,33 +119,26 @@ def _iso(ts) -> str:
 
 def _high_pain(ses: pd.DataFrame) -> list[SafetyFlag]:
     s = ses.dropna(subset=["start_pain"]).sort_values("start", kind="stable")
-    if s.empty:
-        return []
     high = (s["start_pain"] >= HIGH_PAIN).to_numpy()
+    if not high.any():
+        return []
     run = np.cumsum(np.r_[True, high[1:] != high[:-1]])
-    runs = (
-        s.assign(_run=run)
-        .loc[high]
-        .groupby("_run", sort=True)
-        .agg(
-            first=("start", "min"),
-            last=("start", "max"),
-            n=("start", "size"),
-            peak=("start_pain", "max"),
-        )
-    )
-    hours = (runs["last"] - runs["first"]).dt.total_seconds() / 3600.0
-    runs = runs.loc[(hours > HIGH_PAIN_HOURS) & (runs["n"] >= HIGH_PAIN_SESSIONS)]
+    # the runs of high-pain sessions, in time order: first and last start, sessions, peak
+    start = s["start"].to_numpy()[high]
+    pain = s["start_pain"].to_numpy()[high]
+    at = run_starts(run[high])
+    end = np.append(at[1:], len(start)) - 1
+    rid, first, last, n, peak = run[high][at], start[at], start[end], end - at + 1, np.maximum.reduceat(pain, at)
+    hours = (pd.Series(last - first).dt.total_seconds() / 3600.0).to_numpy()
+    long = (hours > HIGH_PAIN_HOURS) & (n >= HIGH_PAIN_SESSIONS)
     last_run = run[-1] if high[-1] else -1
     log_end = s["start"].max()
-    past = runs.loc[
-        (runs.index != last_run)
-        & (runs["last"] >= log_end - pd.Timedelta(days=HIGH_PAIN_RECENT_DAYS))
-    ]
-    runs = runs.loc[(runs.index == last_run) | runs.index.isin(past.index[-1:])]
+    past = np.flatnonzero(long & (rid != last_run) & (last >= log_end - pd.Timedelta(days=HIGH_PAIN_RECENT_DAYS)))
+    shown = np.flatnonzero(long & (rid == last_run)).tolist() + past[-1:].tolist()
     flags = []
-    for rid, r in runs.iterrows():
-        ongoing = rid == last_run
+    for i in sorted(shown):
+        r = {"first": pd.Timestamp(first[i]), "last": pd.Timestamp(last[i]), "n": n[i], "peak": float(peak[i])}
+        ongoing = rid[i] == last_run
         days = (r["last"].normalize() - r["first"].normalize()).days + 1
         message = (
             f"Every session from {_iso(r['first'])} to {_iso(r['last'])} ({int(r['n'])} sessions over "
@@ -221,14 +215,24 @@ def _raised(
     if rel.empty:
         return []
     log_end = bouts["date"].max()
-    recent = rel.groupby("stretch_id", sort=False).tail(RAISE_OF)
-    recent = recent.assign(_up=recent["relief"] <= -RAISE_POINTS)
-    agg = recent.groupby("stretch_id", sort=False).agg(
-        n=("relief", "size"),
-        up=("_up", "sum"),
-        mean=("relief", "mean"),
-        first=("date", "min"),
-        last=("date", "max"),
+    # each stretch's last RAISE_OF single bouts, stretches in order of their first such bout
+    recent = rel.loc[rel.groupby("stretch_id", sort=False).cumcount(ascending=False).to_numpy() < RAISE_OF]
+    code, sids = pd.factorize(recent["stretch_id"])
+    date = recent["date"].to_numpy()
+    day_first = np.full(len(sids), date.max())
+    day_last = np.full(len(sids), date.min())
+    np.minimum.at(day_first, code, date)
+    np.maximum.at(day_last, code, date)
+    agg = pd.DataFrame(
+        {
+            "n": np.bincount(code, minlength=len(sids)),
+            "up": np.bincount(code, weights=recent["relief"].to_numpy() <= -RAISE_POINTS, minlength=len(sids)),
+            # pandas' grouped mean (compensated summation), as the figures have always used
+            "mean": recent["relief"].groupby(code).mean().to_numpy(),
+            "first": day_first,
+            "last": day_last,
+        },
+        index=pd.Index(sids, name="stretch_id"),
     )
     agg = agg.loc[
         (agg["up"] >= RAISE_COUNT)

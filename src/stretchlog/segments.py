@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stretchlog._runs import join_runs
+from stretchlog._runs import join_runs, run_starts
 from stretchlog.chains import segment_readings
 
 __all__ = ["segments", "segment_table", "segment_bout_counts"]
@@ -75,34 +75,28 @@ def segments(bouts: pd.DataFrame) -> pd.DataFrame:
     label = bouts["stretch_id"].astype("str")
     sided = bouts["side"].astype("str").ne("both")
     label = label.where(~sided, label + " (" + bouts["side"].astype("str") + ")")
-    work = pd.DataFrame(
+    # bouts come sorted by session and bout: each segment is one run of rows
+    ids = bouts["segment_id"].to_numpy()
+    starts = run_starts(ids)
+    ends = np.append(starts[1:], len(ids))
+    firsts = bouts.iloc[starts]
+    rows = bouts["row"].to_numpy()
+    seg = pd.DataFrame(
         {
-            "segment_id": bouts["segment_id"],
-            "session_id": bouts["session_id"],
-            "session": bouts["session"],
-            "date": bouts["date"],
-            "position": bouts["bout"] - 1,
-            "open_pain": reads["open_pain"],
-            "close_pain": reads["close_pain"],
-            "label": label,
-            "row": bouts["row"],
+            "segment_id": ids[starts],
+            "session_id": firsts["session_id"].to_numpy(),
+            "session": firsts["session"].array,
+            "date": firsts["date"].to_numpy(),
+            "position": firsts["bout"].to_numpy() - 1,
+            "n_bouts": ends - starts,
+            "start_pain": reads["open_pain"].to_numpy()[starts],
+            "end_pain": reads["close_pain"].to_numpy()[ends - 1],
+            "first_row": np.minimum.reduceat(rows, starts),
+            "last_row": np.maximum.reduceat(rows, starts),
+            "stretches": join_runs(label.to_numpy(), ids, " + "),
+            "kind": "bouts",
         }
     )
-    g = work.groupby("segment_id", sort=True)
-    seg = g.agg(
-        session_id=("session_id", "first"),
-        session=("session", "first"),
-        date=("date", "first"),
-        position=("position", "first"),
-        n_bouts=("position", "size"),
-        start_pain=("open_pain", "first"),
-        end_pain=("close_pain", "last"),
-        first_row=("row", "min"),
-        last_row=("row", "max"),
-    )
-    seg["stretches"] = join_runs(work["label"].to_numpy(), work["segment_id"].to_numpy(), " + ")
-    seg["kind"] = "bouts"
-    seg = seg.reset_index()
 
     has_rest = reads["rest_from"].notna().to_numpy()
     if has_rest.any():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stretchlog._runs import join_runs
+from stretchlog._runs import join_runs, run_ids, run_nunique, run_starts
 
 __all__ = ["sessions", "session_table", "time_of_day", "logging_style"]
 
@@ -81,28 +81,31 @@ def sessions(bouts: pd.DataFrame) -> pd.DataFrame:
     ]
     if bouts.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
-    work = bouts.assign(_hold=bouts["hold_s"] * bouts["reps"])
-    g = work.groupby("session_id", sort=True)
-    out = g.agg(
-        session=("session", "first"),
-        date=("date", "first"),
-        time=("time", "first"),
-        start_pain=("pain_before", "first"),
-        end_pain=("pain_after", "last"),
-        n_bouts=("bout", "size"),
-        n_segments=("segment_id", "nunique"),
-        n_stretches=("stretch_id", "nunique"),
-        total_hold_s=("_hold", "sum"),
-        mean_tightness=("tightness", "mean"),
+    # bouts come sorted by session: each session is one run of rows
+    starts = run_starts(bouts["session_id"].to_numpy())
+    run = run_ids(starts, len(bouts))
+    firsts = bouts.iloc[starts]
+    out = pd.DataFrame(
+        {
+            "session_id": firsts["session_id"].to_numpy(),
+            "session": firsts["session"].array,
+            "date": firsts["date"].to_numpy(),
+            "time": firsts["time"].array,
+            "n_bouts": np.diff(np.append(starts, len(bouts))),
+            "n_segments": run_nunique(bouts["segment_id"].to_numpy(), starts),
+            "n_stretches": run_nunique(bouts["stretch_id"].to_numpy(), starts),
+        }
     )
-    # first()/last() skip missing values: take the first and last bouts exactly
+    # pandas' grouped sum and mean (compensated summation), as the figures have always used
+    out["total_hold_s"] = (bouts["hold_s"] * bouts["reps"]).groupby(run).sum().to_numpy()
+    out["mean_tightness"] = bouts["tightness"].groupby(run).mean().to_numpy()
+    # the first and last bouts exactly (not the first and last readings)
     first = bouts["bout"].eq(1).to_numpy()
     last = bouts["session_id"].ne(bouts["session_id"].shift(-1)).to_numpy()
     out["start_pain"] = bouts.loc[first, "pain_before"].to_numpy()
     out["end_pain"] = bouts.loc[last, "pain_after"].to_numpy()
     out["relief"] = out["start_pain"] - out["end_pain"]
     out["stretches"] = join_runs(bouts["stretch_id"].to_numpy(), bouts["session_id"].to_numpy(), ", ")
-    out = out.reset_index()
     minutes = pd.to_timedelta(
         pd.to_numeric(out["time"].str.slice(0, 2), errors="coerce").fillna(0) * 60
         + pd.to_numeric(out["time"].str.slice(3, 5), errors="coerce").fillna(0),

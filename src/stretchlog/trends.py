@@ -7,7 +7,7 @@ could barely do it) into
 
 * :func:`tightness_trends`: one row per group with the tightness now, the change
   per 30 days with a 95% interval and a plain verdict (looser, tighter, flat,
-  not enough data);
+  not enough data); :func:`tightness_levels` gives several levels at once;
 * :func:`tightness_curve`: a LOWESS curve per group for charts;
 * :func:`needs_more_work`: the tightest now and the ones getting tighter.
 
@@ -38,6 +38,7 @@ __all__ = [
     "needs_more_work",
     "stretch_info",
     "tightness_curve",
+    "tightness_levels",
     "tightness_trends",
 ]
 
@@ -202,36 +203,76 @@ def tightness_trends(
     >>> print(t["why"].iloc[0])
     loosening by about 5.0 points a month (95% interval -5.4 to -4.5)
     """
-    if by not in _KEYS:
-        raise ValueError(f"by must be one of {', '.join(_KEYS)}, not {by!r}")
-    keys = _KEYS[by]
+    return tightness_levels(
+        bouts, levels=(by,), catalog=catalog, min_rate=min_rate, recent_days=recent_days
+    )[by]
+
+
+def tightness_levels(
+    bouts: pd.DataFrame,
+    *,
+    levels: tuple[Level, ...] = ("stretch_side", "stretch", "muscle_group", "all"),
+    catalog: Catalog | None = None,
+    min_rate: float = MIN_RATE,
+    recent_days: int = RECENT_DAYS,
+) -> dict[str, pd.DataFrame]:
+    """:func:`tightness_trends` at several levels, reading the ratings once.
+
+    Parameters
+    ----------
+    bouts : DataFrame
+        As returned by :func:`stretchlog.read_log`.
+    levels : tuple of {"stretch_side", "stretch", "muscle_group", "all"}
+        The levels wanted (default: all four).
+    catalog, min_rate, recent_days
+        As in :func:`tightness_trends`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``{level: tightness_trends(bouts, by=level, ...)}`` for each level, in order.
+
+    Examples
+    --------
+    >>> import io
+    >>> from stretchlog import read_log
+    >>> b = read_log(io.StringIO("date,stretch,hold_s,pain_before,pain_after,tightness\\n2026-11-01,pigeon,45,5,4,6\\n"))
+    >>> {k: len(v) for k, v in tightness_levels(b).items()}
+    {'stretch_side': 1, 'stretch': 1, 'muscle_group': 1, 'all': 1}
+    """
+    for by in levels:
+        if by not in _KEYS:
+            raise ValueError(f"by must be one of {', '.join(_KEYS)}, not {by!r}")
     cat = catalog if catalog is not None else load_catalog()
     rated, info = _rated(bouts, cat)
     if rated.empty:
-        return _empty_trends()
-    daily = _daily(rated, keys)
+        return {by: _empty_trends() for by in levels}
+    return {by: _level_trends(rated, info, by, cat, min_rate, recent_days) for by in levels}
+
+
+def _level_trends(
+    rated: pd.DataFrame, info: pd.DataFrame, by: str, cat: Catalog, min_rate: float, recent_days: int
+) -> pd.DataFrame:
+    """One level of :func:`tightness_trends` from the rated bouts of :func:`_rated`."""
+    keys = _KEYS[by]
+    daily = _daily(rated, keys)  # sorted by group, then day: each group is one run of rows
     gkeys = keys or ["_all"]
-    last = daily.groupby(gkeys, sort=False, observed=True)["day"].transform("max")
-    recent = daily["day"] > last - recent_days
-    now = daily.loc[recent].groupby(gkeys, sort=True, observed=True)["value"].mean()
-    summary = daily.groupby(gkeys, sort=True, observed=True).agg(
-        n_ratings=("n", "sum"), n_days=("day", "size"), first=("day", "min"), last=("day", "max")
-    )
-    summary["tightness_now"] = now
+    change = np.zeros(len(daily), dtype=bool)
+    change[0] = True
+    for k in gkeys:
+        col = daily[k].to_numpy(dtype=object)
+        change[1:] |= col[1:] != col[:-1]
+    starts = np.flatnonzero(change)
+    ends = np.append(starts[1:], len(daily))
+    sizes = ends - starts
+    group = np.repeat(np.arange(len(starts)), sizes)
     days = daily["day"].to_numpy()
     values = daily["value"].to_numpy()
-    groups = daily.groupby(gkeys, sort=True, observed=True).indices
-    fits = {}
-    for key, idx in groups.items():
-        fits[key] = fit_trend(days[idx], values[idx])
-    summary = summary.reset_index()
-    keycol = (
-        summary[gkeys[0]] if len(gkeys) == 1 else pd.Series(list(zip(*(summary[k] for k in gkeys))))
-    )
-    fitted = [fits[k] for k in keycol]
-    summary["slope_30d"] = [f.slope for f in fitted]
-    summary["lo_30d"] = [f.lo for f in fitted]
-    summary["hi_30d"] = [f.hi for f in fitted]
+    first, last = days[starts], days[ends - 1]
+    recent = days > np.repeat(last, sizes) - recent_days
+    # pandas' grouped mean (compensated summation), as the figures have always used
+    now = pd.Series(values[recent]).groupby(group[recent], sort=True).mean().to_numpy()
+    fitted = [fit_trend(days[a:b], values[a:b]) for a, b in zip(starts, ends)]
     verdicts, whys = [], []
     for f in fitted:
         if not f.enough:
@@ -240,57 +281,59 @@ def tightness_trends(
             v = {1: "tighter", -1: "looser", 0: "flat"}[direction(f.slope, f.lo, f.hi, min_rate)]
         verdicts.append(v)
         whys.append(_why(v, f.n_days, f.span_days, f.slope, f.lo, f.hi, min_rate))
-    summary["verdict"] = verdicts
-    summary["why"] = whys
-    return _finish(summary, by, info, cat)
+    figures = {
+        "n_ratings": np.add.reduceat(daily["n"].to_numpy(dtype="int64"), starts),
+        "n_days": sizes.astype("int64"),
+        "first_date": _to_date(first),
+        "last_date": _to_date(last),
+        "tightness_now": now.astype("float64"),
+        "slope_30d": np.array([f.slope for f in fitted], dtype="float64"),
+        "lo_30d": np.array([f.lo for f in fitted], dtype="float64"),
+        "hi_30d": np.array([f.hi for f in fitted], dtype="float64"),
+        "verdict": pd.array(verdicts, dtype="str"),
+        "why": pd.array(whys, dtype="str"),
+    }
+    group_keys = {k: daily[k].to_numpy(dtype=object)[starts] for k in keys}
+    return _finish(group_keys, figures, by, info, cat)
 
 
-def _finish(summary: pd.DataFrame, by: str, info: pd.DataFrame, cat: Catalog) -> pd.DataFrame:
-    out = pd.DataFrame({"level": pd.Series(by, index=summary.index, dtype="str")})
+def _finish(group_keys: dict, figures: dict, by: str, info: pd.DataFrame, cat: Catalog) -> pd.DataFrame:
+    """The level's rows with their labels, in the catalog's order."""
+    n = len(figures["n_days"])
+    missing = np.full(n, np.nan, dtype=object)
     if by in ("stretch_side", "stretch"):
-        out["stretch_id"] = summary["stretch_id"].astype("str")
-        out["name"] = out["stretch_id"].map(info["name"]).astype("str")
-        out["side"] = (
-            summary["side"].astype("str")
-            if by == "stretch_side"
-            else pd.Series(np.nan, index=summary.index, dtype="str")
-        )
-        out["muscle_group"] = out["stretch_id"].map(info["muscle_group"]).astype("str")
-        order = {sid: i for i, sid in enumerate(cat.ids)}
-        rank = out["stretch_id"].map(order).fillna(len(order)).to_numpy()
+        sid = group_keys["stretch_id"]
+        names = dict(zip(info.index, info["name"]))
+        groups = dict(zip(info.index, info["muscle_group"]))
+        name = np.array([names[s] for s in sid], dtype=object)
+        side = group_keys["side"] if by == "stretch_side" else missing
+        muscle = np.array([groups[s] for s in sid], dtype=object)
+        order = {s: i for i, s in enumerate(cat.ids)}
+        rank = np.array([order.get(s, len(order)) for s in sid], dtype="float64")
     elif by == "muscle_group":
-        out["stretch_id"] = pd.Series(np.nan, index=summary.index, dtype="str")
-        out["name"] = summary["muscle_group"].astype("str")
-        out["side"] = pd.Series(np.nan, index=summary.index, dtype="str")
-        out["muscle_group"] = summary["muscle_group"].astype("str")
-        first_rank = {}
+        sid, side = missing, missing
+        name = muscle = group_keys["muscle_group"]
+        first_rank: dict[str, int] = {}
         for i, s in enumerate(cat):
             first_rank.setdefault(s.muscle_group, i)
-        rank = out["muscle_group"].map(first_rank).fillna(len(first_rank)).to_numpy()
+        rank = np.array([first_rank.get(g, len(first_rank)) for g in muscle], dtype="float64")
     else:
-        out["stretch_id"] = pd.Series(np.nan, index=summary.index, dtype="str")
-        out["name"] = pd.Series("all stretches", index=summary.index, dtype="str")
-        out["side"] = pd.Series(np.nan, index=summary.index, dtype="str")
-        out["muscle_group"] = pd.Series(np.nan, index=summary.index, dtype="str")
-        rank = np.zeros(len(summary))
-    out["n_ratings"] = summary["n_ratings"].astype("int64")
-    out["n_days"] = summary["n_days"].astype("int64")
-    out["first_date"] = _to_date(summary["first"])
-    out["last_date"] = _to_date(summary["last"])
-    for c in ("tightness_now", "slope_30d", "lo_30d", "hi_30d"):
-        out[c] = summary[c].astype("float64")
-    out["verdict"] = summary["verdict"].astype("str")
-    out["why"] = summary["why"].astype("str")
-    side_rank = out["side"].map({"left": 0, "right": 1, "both": 2}).fillna(3).to_numpy()
-    order = np.lexsort((out["name"].to_numpy(dtype=object), side_rank, rank))
+        sid, side, muscle = missing, missing, missing
+        name = np.full(n, "all stretches", dtype=object)
+        rank = np.zeros(n)
+    labels = {"level": np.full(n, by, dtype=object), "stretch_id": sid, "name": name, "side": side,
+              "muscle_group": muscle}
+    out = pd.DataFrame({**{c: pd.array(v, dtype="str") for c, v in labels.items()}, **figures})
+    side_rank = np.array([_SIDE_RANK.get(s, 3) for s in side], dtype="float64")
+    order = np.lexsort((name, side_rank, rank))
     return out.iloc[order].reset_index(drop=True)[TREND_COLUMNS]
 
 
-def _to_date(days: pd.Series) -> pd.Series:
-    return pd.Series(
-        days.to_numpy(dtype="int64").astype("datetime64[D]").astype("datetime64[ns]"),
-        index=days.index,
-    )
+_SIDE_RANK = {"left": 0, "right": 1, "both": 2}
+
+
+def _to_date(days) -> np.ndarray:
+    return np.asarray(days, dtype="int64").astype("datetime64[D]").astype("datetime64[ns]")
 
 
 def _empty_trends() -> pd.DataFrame:

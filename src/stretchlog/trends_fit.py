@@ -37,6 +37,7 @@ wide, and the verdicts say "flat" rather than guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -114,6 +115,7 @@ class MeanFit:
     hi: float
 
 
+@lru_cache(maxsize=4096)  # a pure function of small integers; many groups share an n
 def critical_value(n: int, *, kind: str = "trend", bandwidth: float = BANDWIDTH) -> float:
     """Two-sided 95% critical value for a fixed-b Bartlett HAC t statistic.
 

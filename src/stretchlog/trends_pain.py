@@ -171,25 +171,36 @@ def weekly_pain(ses: pd.DataFrame) -> pd.DataFrame:
                 for c in cols
             }
         )
-    date = ses["date"].astype("datetime64[ns]")
-    monday = date - pd.to_timedelta(date.dt.day_of_week, unit="D")
-    g = ses.assign(week_start=monday).groupby("week_start", sort=True)
-    agg = g.agg(
-        sessions=("start_pain", "size"),
-        start_pain=("start_pain", "mean"),
-        end_pain=("end_pain", "mean"),
-        relief=("relief", "mean"),
+    day = day_numbers(ses["date"])
+    week = (day + 3) // 7  # weeks counted from Monday 1969-12-29 (1970-01-01 was a Thursday)
+    first = int(week.min())
+    code = week - first
+    n_weeks = int(week.max()) - first + 1
+    sessions = np.bincount(code, minlength=n_weeks).astype("int64")
+    # pandas' grouped mean (compensated summation), as the figures have always used
+    means = ses[["start_pain", "end_pain", "relief"]].groupby(code, sort=True).mean()
+    means = means.reindex(np.arange(n_weeks))
+    monday = (np.arange(first, first + n_weeks) * 7 - 3).astype("datetime64[D]")
+    out = pd.DataFrame(
+        {
+            "week": pd.array(_iso_weeks(monday), dtype="str"),
+            "week_start": monday.astype("datetime64[ns]"),
+            "sessions": sessions,
+            "start_pain": means["start_pain"].to_numpy(dtype="float64"),
+            "end_pain": means["end_pain"].to_numpy(dtype="float64"),
+            "relief": means["relief"].to_numpy(dtype="float64"),
+        }
     )
-    weeks = pd.date_range(monday.min(), monday.max(), freq="7D")
-    agg = agg.reindex(weeks)
-    agg["sessions"] = agg["sessions"].fillna(0).astype("int64")
-    out = agg.rename_axis("week_start").reset_index()
-    out["week_start"] = out["week_start"].astype("datetime64[ns]")
-    iso = out["week_start"].dt.isocalendar()
-    out["week"] = (
-        iso["year"].astype("str") + "-W" + iso["week"].astype("str").str.zfill(2)
-    ).astype("str")
     return out[cols]
+
+
+def _iso_weeks(monday: np.ndarray) -> list[str]:
+    """ISO week labels (``"2026-W19"``) of Mondays (datetime64[D])."""
+    thursday = monday + 3  # an ISO week belongs to the year of its Thursday
+    year = thursday.astype("datetime64[Y]")
+    week = (thursday - year.astype("datetime64[D]")).astype("int64") // 7 + 1
+    years = year.astype("int64") + 1970
+    return [f"{y}-W{w:02d}" for y, w in zip(years.tolist(), week.tolist())]
 
 
 def _block_means(day: np.ndarray, value: np.ndarray, start: int) -> np.ndarray:
@@ -260,7 +271,11 @@ def _change(day: np.ndarray, value: np.ndarray) -> PainChange:
 
 
 def pain_over_time(
-    bouts: pd.DataFrame, *, ses: pd.DataFrame | None = None, min_rate: float = MIN_PAIN_RATE
+    bouts: pd.DataFrame,
+    *,
+    ses: pd.DataFrame | None = None,
+    weekly: pd.DataFrame | None = None,
+    min_rate: float = MIN_PAIN_RATE,
 ) -> PainOverTime:
     """Starting pain by week, its trend with a 95% interval, and the first-vs-last change.
 
@@ -270,6 +285,8 @@ def pain_over_time(
         As returned by :func:`stretchlog.read_log`.
     ses : DataFrame, optional
         :func:`stretchlog.sessions` of ``bouts``, if already computed.
+    weekly : DataFrame, optional
+        :func:`weekly_pain` of ``ses``, if already computed.
     min_rate : float
         Smallest change per 30 days called improving or worsening.
 
@@ -290,7 +307,7 @@ def pain_over_time(
     starting pain fell from 6.6 to 3.4, by 3.2 points (49%) (95% interval -4.1 to -2.4); the meaningful change is 2 points or 30%
     """
     s = ses if ses is not None else session_table(bouts)
-    weekly = weekly_pain(s)
+    weekly = weekly if weekly is not None else weekly_pain(s)
     if s.empty:
         change = _change(np.array([], dtype=np.int64), np.array([]))
         return PainOverTime(

@@ -18,8 +18,8 @@ from stretchlog.habits import Habits, habits
 from stretchlog.safety import SafetyFlag, flags_frame, safety_flags
 from stretchlog.segments import segments as segment_table
 from stretchlog.sessions import sessions as session_table
-from stretchlog.trends import needs_more_work, tightness_trends
-from stretchlog.trends_pain import PainOverTime, pain_over_time
+from stretchlog.trends import needs_more_work, tightness_levels
+from stretchlog.trends_pain import PainOverTime, pain_over_time, weekly_pain
 from stretchlog.trends_sides import side_asymmetry
 
 __all__ = ["TrendsReport", "trends_report"]
@@ -109,15 +109,16 @@ def trends_report(
     cat = catalog if catalog is not None else load_catalog()
     ses = session_table(bouts)
     segs = segment_table(bouts)
-    by_side = tightness_trends(bouts, by="stretch_side", catalog=cat)
+    weekly = weekly_pain(ses)
+    levels = tightness_levels(bouts, catalog=cat)
     return TrendsReport(
         flags=safety_flags(bouts, ses=ses, segs=segs, catalog=cat),
-        by_stretch_side=by_side,
-        by_stretch=tightness_trends(bouts, by="stretch", catalog=cat),
-        by_muscle_group=tightness_trends(bouts, by="muscle_group", catalog=cat),
-        overall=tightness_trends(bouts, by="all", catalog=cat),
-        needs_more_work=needs_more_work(by_side),
+        by_stretch_side=levels["stretch_side"],
+        by_stretch=levels["stretch"],
+        by_muscle_group=levels["muscle_group"],
+        overall=levels["all"],
+        needs_more_work=needs_more_work(levels["stretch_side"]),
         sides=side_asymmetry(bouts, catalog=cat, segs=segs),
-        pain=pain_over_time(bouts, ses=ses),
-        habits=habits(bouts, ses=ses, today=today),
+        pain=pain_over_time(bouts, ses=ses, weekly=weekly),
+        habits=habits(bouts, ses=ses, weekly=weekly, today=today),
     )

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from stretchlog._runs import run_starts
 from stretchlog.catalog import Catalog, load_catalog
 from stretchlog.segments import segments as segment_table
 from stretchlog.trends import stretch_info
@@ -100,16 +101,25 @@ def single_bout_relief(bouts: pd.DataFrame, segs: pd.DataFrame | None = None) ->
     if bouts.empty:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in cols})
     seg = segs if segs is not None else segment_table(bouts)
-    one = seg.loc[
-        seg["kind"].eq("bouts") & seg["n_bouts"].eq(1),
-        ["segment_id", "start_pain", "end_pain", "relief"],
-    ]
-    b = bouts[["segment_id", "session_id", "date", "stretch_id", "side", "bout"]]
-    out = b.merge(one, on="segment_id", how="inner").sort_values(
-        ["session_id", "bout"], kind="stable"
+    one = seg.loc[seg["kind"].eq("bouts") & seg["n_bouts"].eq(1)]
+    # each bout alone in its segment, with that segment's readings (in the bouts' order)
+    at = pd.Index(one["segment_id"]).get_indexer(bouts["segment_id"])
+    keep = at >= 0
+    at = at[keep]
+    b = bouts.loc[keep]
+    out = pd.DataFrame(
+        {
+            "session_id": b["session_id"].to_numpy(),
+            "date": b["date"].to_numpy(),
+            "stretch_id": b["stretch_id"].astype("str").array,
+            "side": b["side"].astype("str").array,
+            "start_pain": one["start_pain"].to_numpy()[at],
+            "end_pain": one["end_pain"].to_numpy()[at],
+            "relief": one["relief"].to_numpy()[at],
+            "bout": b["bout"].to_numpy(),
+        }
     )
-    out["side"] = out["side"].astype("str")
-    out["stretch_id"] = out["stretch_id"].astype("str")
+    out = out.sort_values(["session_id", "bout"], kind="stable")
     return out[cols].reset_index(drop=True)
 
 
@@ -183,7 +193,8 @@ def side_asymmetry(
     >>> print(a["finding"].iloc[0])
     the left side is consistently tighter, by 2.5 points (95% interval 2.3 to 2.7), in both halves of the log: a lasting imbalance
     """
-    sided = bouts.loc[bouts["side"].astype("str").isin(["left", "right"])]
+    columns = ["stretch_id", "stretch", "side", "date", "tightness"]
+    sided = bouts.loc[bouts["side"].astype("str").isin(["left", "right"]), columns]
     if sided.empty:
         return pd.DataFrame({c: pd.Series(dtype=_col_dtype(c)) for c in SIDE_COLUMNS})
     cat = catalog if catalog is not None else load_catalog()
@@ -197,28 +208,39 @@ def side_asymmetry(
             "tightness": sided["tightness"].to_numpy(dtype=float),
         }
     )
-    logged = work.groupby("stretch_id", sort=False)["side"].agg(lambda s: frozenset(s))
-    rated = work.dropna(subset=["tightness"])
-    daily = (
-        rated.groupby(["stretch_id", "day", "side"], sort=True)["tightness"].mean().unstack("side")
+    logged: dict[str, set[str]] = {}  # the sides logged, stretches in order of appearance
+    for sid, sd in work[["stretch_id", "side"]].drop_duplicates().itertuples(index=False):
+        logged.setdefault(sid, set()).add(sd)
+    # each stretch's mean tightness per day and side, sorted by stretch, day, side; a day
+    # rated on both sides is a "left" row followed by a "right" row of the same stretch and day
+    means = (
+        work.dropna(subset=["tightness"])
+        .groupby(["stretch_id", "day", "side"], sort=True)["tightness"]
+        .mean()
     )
-    for s in ("left", "right"):
-        if s not in daily.columns:
-            daily[s] = np.nan
-    paired = daily.dropna(subset=["left", "right"]).reset_index()
-    paired["diff"] = paired["left"] - paired["right"]
+    m_sid = means.index.get_level_values(0).to_numpy(dtype=object)
+    m_day = means.index.get_level_values(1).to_numpy()
+    m_side = means.index.get_level_values(2).to_numpy(dtype=object)
+    m_val = means.to_numpy()
+    pair = (
+        (m_side[:-1] == "left") & (m_side[1:] == "right")
+        & (m_sid[:-1] == m_sid[1:]) & (m_day[:-1] == m_day[1:])
+    )
+    i = np.flatnonzero(pair)
+    p_sid, p_day, p_left, p_right = m_sid[i], m_day[i], m_val[i], m_val[i + 1]
+    p_diff = p_left - p_right
+    starts = run_starts(p_sid)
+    ends = np.append(starts[1:], len(p_sid))
+    pair_groups = {p_sid[a]: np.arange(a, e) for a, e in zip(starts, ends)}
     relief = single_bout_relief(bouts, segs)
     relief = relief.loc[relief["side"].isin(["left", "right"])]
-    rel_groups = {k: g for k, g in relief.groupby(["stretch_id", "side"], sort=False)}
-    pair_groups = paired.groupby("stretch_id", sort=False).indices
-    p_day = paired["day"].to_numpy()
-    p_diff = paired["diff"].to_numpy()
-    p_left = paired["left"].to_numpy()
-    p_right = paired["right"].to_numpy()
+    r_val = relief["relief"].to_numpy()
+    rel_groups = {
+        k: r_val[idx] for k, idx in relief.groupby(["stretch_id", "side"], sort=False).indices.items()
+    }
 
     rows = []
-    for sid in logged.index:
-        sides = logged[sid]
+    for sid, sides in logged.items():
         rec: dict = {"stretch_id": sid}
         rec["sides_logged"] = (
             "left and right"
@@ -240,14 +262,8 @@ def side_asymmetry(
         )
         span = int(p_day[idx][-1] - p_day[idx][0]) if idx.size else 0
         empty = np.array([])
-        rl = (
-            rel_groups[(sid, "left")]["relief"].to_numpy() if (sid, "left") in rel_groups else empty
-        )
-        rr = (
-            rel_groups[(sid, "right")]["relief"].to_numpy()
-            if (sid, "right") in rel_groups
-            else empty
-        )
+        rl = rel_groups.get((sid, "left"), empty)
+        rr = rel_groups.get((sid, "right"), empty)
         rec.update(n_relief_left=int(rl.size), n_relief_right=int(rr.size))
         rec["relief_left"] = float(rl.mean()) if rl.size else np.nan
         rec["relief_right"] = float(rr.mean()) if rr.size else np.nan
@@ -264,7 +280,8 @@ def side_asymmetry(
     out = out.iloc[
         np.argsort(out["stretch_id"].map(order).fillna(len(order)).to_numpy(), kind="stable")
     ]
-    out = out.astype({c: _col_dtype(c) for c in SIDE_COLUMNS})
+    wrong = {c: t for c in SIDE_COLUMNS if out[c].dtype != pd.api.types.pandas_dtype(t := _col_dtype(c))}
+    out = out.astype(wrong) if wrong else out
     return out[SIDE_COLUMNS].reset_index(drop=True)
 
 
