@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats as st
 
 from stretchlog.catalog import Catalog
 from stretchlog.effects_model import analyse, build_design
@@ -139,9 +140,8 @@ class ReliefReport:
 
 
 def _tq(alpha: float, df: int) -> float:
-    from scipy import stats
 
-    return float(stats.t.ppf(1 - alpha / 2, df))
+    return float(st.t.ppf(1 - alpha / 2, df))
 
 
 def _evidence(se: np.ndarray, n_sessions: np.ndarray) -> np.ndarray:
@@ -228,7 +228,6 @@ def relief_report(
     names = names if names is not None else display_names(bouts, catalog)
     stats = unit_stats(bouts, unit, d.segs)
 
-    from scipy import stats as st
 
     frame = pd.DataFrame(index=pd.Index(d.units, name="unit"))
     frame["effect"] = pd.Series(mean, index=est)

@@ -18,8 +18,8 @@ MA(1): ``var = 2a + n_bouts * b``, ``cov(next) = -a``. ``a`` and ``b`` are estim
 by moments from OLS residuals (``a`` floored at the scale's test-retest error,
 0.5 points), every session's tridiagonal block is whitened (a vectorised Cholesky
 recursion over segment positions, never an n x n matrix), and the whitened
-regression is fitted by ``statsmodels`` OLS with errors clustered by session.
-statsmodels objects never leave this module.
+regression is fitted by least squares with ``statsmodels``' cluster-robust
+sandwich, clustered by session (:mod:`stretchlog._ols`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from stretchlog._ols import least_squares
 from stretchlog.segments import segments as segment_table
 
 __all__: list[str] = []  # internal module
@@ -145,14 +146,23 @@ def full_rank_columns(A: np.ndarray, candidates: list[int]) -> list[int]:
     """Column indices to keep: drop columns from ``candidates`` until ``A`` has full rank.
 
     The kept columns span the same space, so every estimable coefficient keeps its
-    estimate.
+    estimate. Ranks are read from the eigenvalues of the (column-scaled) cross-product
+    matrix, with the tolerance :func:`null_projection` uses: the matrix is computed
+    once, so each trial costs a small p x p decomposition instead of an SVD of all
+    segments.
     """
     keep = list(range(A.shape[1]))
+    if not keep:
+        return keep
+    norms = np.sqrt((A * A).sum(axis=0))
+    scaled = A / np.where(norms > 0, norms, 1.0)
+    gram = scaled.T @ scaled
 
     def rank(cols: list[int]) -> int:
         if not cols:
             return 0
-        return int(np.linalg.matrix_rank(A[:, cols], tol=None))
+        w = np.linalg.eigvalsh(gram[np.ix_(cols, cols)])
+        return int((w > _TOL * max(float(w.max()), 1.0)).sum())
 
     target = rank(keep)
     for j in candidates:
@@ -171,8 +181,7 @@ def error_variances(d: Design, cols: list[int]) -> tuple[float, float]:
     floor = READING_SD_FLOOR**2
     if n <= p + 1:
         return floor, 0.0
-    beta, *_ = np.linalg.lstsq(A, d.y, rcond=None)
-    u = (d.y - A @ beta) * np.sqrt(n / (n - p))
+    u = least_squares(A, d.y).resid * np.sqrt(n / (n - p))
     sq = u * u
     pair = d.session[1:] == d.session[:-1]
     prods = (u[1:] * u[:-1])[pair]
@@ -226,8 +235,6 @@ class Fit:
 
 def fit(d: Design, cols: list[int], a: float | None = None, b: float | None = None) -> Fit:
     """Whitened OLS with session-clustered errors on the kept columns ``cols``."""
-    import statsmodels.api as sm
-
     if a is None or b is None:
         a, b = error_variances(d, cols)
     A = d.A[:, cols]
@@ -239,16 +246,13 @@ def fit(d: Design, cols: list[int], a: float | None = None, b: float | None = No
     if p == 0:
         z = np.zeros(0)
         return Fit(names, z, np.zeros((0, 0)), z, z, max(G - 1, 1), np.sqrt(a), np.sqrt(b), n, G)
-    model = sm.OLS(yw, Aw)
-    res = model.fit()
-    resid_df = n - p
-    scale = float(res.scale) if resid_df >= 5 else 1.0
-    cov_model = np.asarray(res.normalized_cov_params) * max(scale, 1.0)
+    ls = least_squares(Aw, yw)
+    scale = ls.scale if ls.df_resid >= 5 else 1.0
+    cov_model = ls.xtx_inv * max(scale, 1.0)
     se_model = np.sqrt(np.clip(np.diag(cov_model), 0, None))
     se_rob = np.zeros(p)
-    if G >= 2 and resid_df >= 1:
-        rob = model.fit(cov_type="cluster", cov_kwds={"groups": d.session}, use_t=True)
-        se_rob = np.sqrt(np.clip(np.diag(np.asarray(rob.cov_params())), 0, None))
+    if G >= 2 and ls.df_resid >= 1:
+        se_rob = np.sqrt(np.clip(np.diag(ls.cov_cluster(d.session)), 0, None))
     se = np.maximum(se_model, se_rob)
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov_model / np.outer(se_model, se_model)
@@ -257,7 +261,7 @@ def fit(d: Design, cols: list[int], a: float | None = None, b: float | None = No
     cov = corr * np.outer(se, se)
     return Fit(
         columns=names,
-        coef=np.asarray(res.params, dtype=float),
+        coef=ls.coef,
         cov=cov,
         se_model=se_model,
         se_robust=se_rob,

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
+from stretchlog._ols import least_squares
 from stretchlog.catalog import Catalog, load_catalog
 from stretchlog.effects_model import (
     analyse,
@@ -96,8 +99,6 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 def _clear(p: np.ndarray, alpha: float) -> np.ndarray:
     """Benjamini-Hochberg: which of these p-values stand out after testing them all."""
-    from statsmodels.stats.multitest import multipletests
-
     p = np.asarray(p, dtype=float)
     out = np.zeros(len(p), dtype=bool)
     ok = np.isfinite(p)
@@ -107,8 +108,6 @@ def _clear(p: np.ndarray, alpha: float) -> np.ndarray:
 
 
 def _t(alpha: float, df: float) -> float:
-    from scipy import stats
-
     return float(stats.t.ppf(1 - alpha / 2, max(df, 1)))
 
 
@@ -163,9 +162,6 @@ def lasting_relief(
     >>> list(lasting_relief(bouts).columns[:3])
     ['stretch', 'name', 'lasting']
     """
-    import statsmodels.api as sm
-    from scipy import stats
-
     if bouts.empty:
         return _empty(LASTING_COLUMNS)
     names = names if names is not None else display_names(bouts, catalog)
@@ -202,17 +198,15 @@ def lasting_relief(
         out["reason"] = "too few pairs of sessions for the number of stretches"
         return out[LASTING_COLUMNS]
     lags = int(np.floor(4 * (n_pairs / 100.0) ** (2 / 9)))
-    model = sm.OLS(nxt[ok], A[:, keep])
-    res = model.fit(
-        cov_type="HAC", cov_kwds={"maxlags": max(lags, 1), "use_correction": True}, use_t=True
-    )
-    plain = model.fit()
-    coef = np.asarray(res.params)
+    ls = least_squares(A[:, keep], nxt[ok])
+    coef = ls.coef
     # HAC errors of a stretch seen in a few sessions rest on those few: the plain
     # model-based error is the floor
-    se = np.maximum(np.sqrt(np.diag(np.asarray(res.cov_params()))), np.asarray(plain.bse))
-    pvals = 2 * stats.t.sf(np.abs(coef) / se, res.df_resid)
-    tq = _t(alpha, res.df_resid)
+    se = np.maximum(
+        np.sqrt(np.diag(ls.cov_hac(max(lags, 1)))), np.sqrt(np.diag(ls.cov_model()))
+    )
+    pvals = 2 * stats.t.sf(np.abs(coef) / se, ls.df_resid)
+    tq = _t(alpha, ls.df_resid)
     pv = np.full(k, np.nan)
     figures = {c: np.full(k, np.nan) for c in ("lasting", "ci_low", "ci_high", "p_lower")}
     for pos, j in enumerate(keep):
@@ -328,7 +322,6 @@ def dose_response(
     verdict = np.full(len(out), "not enough variation", dtype=object)
     pv = np.full(len(out), np.nan)
     if len(extra.columns):
-        from scipy import stats
 
         d = build_design(bouts, sid, extra=extra, segs=segs)
         an = analyse(d, droppable=("first_x_start", "position", *extra.columns))
@@ -414,7 +407,6 @@ def meaningful_sessions(
     >>> meaningful_sessions(bouts)[["stretch", "n_with", "share_with"]].head(1).to_dict("records")
     [{'stretch': '(all sessions)', 'n_with': 2, 'share_with': 0.5}]
     """
-    from scipy import stats
 
     if bouts.empty:
         return _empty(MEANINGFUL_COLUMNS)

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from stretchlog._ols import least_squares
 from stretchlog.sessions import sessions as session_table
 from stretchlog.trends_fit import day_numbers, signed
 from stretchlog.trends_pain import weekly_pain
@@ -166,8 +168,6 @@ def _time_effect(ses: pd.DataFrame) -> TimeOfDayEffect:
             f"comparing them needs at least {MIN_SESSIONS_PER_TIME} of each"
         )
         return TimeOfDayEffect(ne, nm, re, rm, nan, nan, nan, "not enough data", why)
-    import statsmodels.api as sm
-
     sub = ses.loc[eve | mor]
     y = sub["relief"].to_numpy(dtype=float)
     evening = eve[eve | mor].to_numpy(dtype=float)
@@ -176,10 +176,11 @@ def _time_effect(ses: pd.DataFrame) -> TimeOfDayEffect:
     if np.ptp(start) > 0:
         cols.append(start - start.mean())
     X = np.column_stack(cols)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = sm.OLS(y, X).fit(cov_type="HC3", use_t=True)
-    diff = float(res.params[1])
-    lo, hi = (float(v) for v in np.asarray(res.conf_int(0.05))[1])
+    ls = least_squares(X, y)
+    diff = float(ls.coef[1])
+    with np.errstate(invalid="ignore"):
+        half = stats.t.ppf(0.975, ls.df_resid) * np.sqrt(ls.cov_hc3()[1, 1])
+    lo, hi = diff - half, diff + half
     if not (np.isfinite(lo) and np.isfinite(hi)):
         lo = hi = diff
     rng = f"95% interval {signed(lo)} to {signed(hi)}"

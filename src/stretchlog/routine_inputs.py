@@ -14,6 +14,12 @@ from typing import Any
 import pandas as pd
 
 from stretchlog.catalog import Catalog
+from stretchlog.effects import relief_report
+from stretchlog.effects_more import display_names
+from stretchlog.safety import safety_flags
+from stretchlog.segments import segments
+from stretchlog.trends import needs_more_work, tightness_trends
+from stretchlog.trends_sides import side_asymmetry
 
 __all__ = ["RoutineEffects", "RoutineTrends", "Imbalance", "SafetyNote", "effect_inputs", "trend_inputs",
            "coerce_effects", "coerce_trends"]
@@ -93,10 +99,6 @@ def effect_inputs(bouts: pd.DataFrame, catalog: Catalog, *, segs: pd.DataFrame |
 
     ``segs`` is :func:`stretchlog.segments` of ``bouts``, if already computed.
     """
-    from stretchlog.effects import relief_report
-    from stretchlog.effects_more import display_names
-    from stretchlog.segments import segments
-
     segs = segs if segs is not None else segments(bouts)
     names = display_names(bouts, catalog)
     rep = relief_report(bouts, catalog=catalog, segs=segs, names=names)
@@ -154,11 +156,6 @@ def trend_inputs(bouts: pd.DataFrame, catalog: Catalog, *, segs: pd.DataFrame | 
 
     ``segs`` is :func:`stretchlog.segments` of ``bouts``, if already computed.
     """
-    from stretchlog.safety import safety_flags
-    from stretchlog.segments import segments
-    from stretchlog.trends import needs_more_work, tightness_trends
-    from stretchlog.trends_sides import side_asymmetry
-
     segs = segs if segs is not None else segments(bouts)
     needs = needs_more_work(tightness_trends(bouts, by="stretch_side", catalog=catalog))
     sides = side_asymmetry(bouts, catalog=catalog, segs=segs)

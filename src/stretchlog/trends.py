@@ -27,6 +27,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from stretchlog.catalog import Catalog, load_catalog
 from stretchlog.trends_fit import MIN_DAYS, MIN_SPAN_DAYS, day_numbers, direction, fit_trend, signed
@@ -391,7 +392,6 @@ def tightness_curve(
     >>> list(c.columns), len(c), bool(c["smoothed"].is_monotonic_decreasing)
     (['stretch_id', 'side', 'date', 'tightness', 'smoothed'], 16, True)
     """
-    from statsmodels.nonparametric.smoothers_lowess import lowess
 
     if by not in _KEYS:
         raise ValueError(f"by must be one of {', '.join(_KEYS)}, not {by!r}")
