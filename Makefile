@@ -28,6 +28,10 @@ $(STAMP): $(LOCK) pyproject.toml
 	@# --compile-bytecode: these machines set PYTHONDONTWRITEBYTECODE, so without
 	@# .pyc files every start would recompile pandas & co (3-4x slower imports).
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -r $(LOCK) -e .
+	@# The editable install leaves stretchlog's own source uncompiled: compile it too
+	@# (20-50 ms a command). Python checks each .pyc against its source, so an
+	@# edited module is simply compiled in memory until the next install.
+	@$(BIN)/python -m compileall -q src/stretchlog
 	@rm -f $(VENV)/.stamp-* && touch $@
 
 install: $(STAMP)

@@ -52,14 +52,13 @@ def effects(
             f"choose one of {', '.join(FORMATS)} (got {fmt!r})", param_hint="--format"
         )
     from stretchlog import cli
-
-    loaded = cli._load(log, catalog, to_stderr=fmt != "table")
-    cat = cli._load_catalog(catalog)
-
     from stretchlog.effects import relief_report
     from stretchlog.effects_more import display_names
     from stretchlog.segments import segments
 
+    # imports first: _load turns garbage collection back on once they are done
+    loaded = cli._load(log, catalog, to_stderr=fmt != "table")
+    cat = cli._load_catalog(catalog)
     # computed once, shared by the relief estimates and the extras of the table
     shared = {"segs": segments(loaded.bouts), "names": display_names(loaded.bouts, cat)}
     report = relief_report(loaded.bouts, by_side=by_side, catalog=cat, **shared)

@@ -167,7 +167,10 @@ def log(
 def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run, backup, now) -> None:
     from stretchlog.append import AppendError, append_session, last_session, read_existing
     from stretchlog.interactive import session_table
+    from stretchlog.cli import _settle
     from stretchlog.quicklog import QuickFormError, Session, parse_bouts
+
+    _settle()
 
     try:
         if repeat:
@@ -197,7 +200,10 @@ def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run
 
 def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, backup, now) -> None:
     from stretchlog.append import AppendError
+    from stretchlog.cli import _settle
     from stretchlog.interactive import run_interactive
+
+    _settle()
 
     try:
         result = run_interactive(log, console=console, catalog=cat, pain=pain, end_pain=end_pain, date=day,
@@ -234,10 +240,11 @@ def import_sheet(
     import warnings
 
     from stretchlog.append import AppendError, append_sessions, import_wide
-    from stretchlog.cli import _console, _load_catalog
+    from stretchlog.cli import _console, _load_catalog, _settle
     from stretchlog.errors import LogError, StretchlogWarning
     from stretchlog.render import print_problems
 
+    _settle()
     cat = _load_catalog(catalog)
     console = _console()
     with warnings.catch_warnings(record=True) as caught:

@@ -70,11 +70,12 @@ def routine(
         seed = secrets.randbelow(1_000_000)
     # machine-readable output on stdout: the log's warnings go to stderr
     quiet = fmt in ("md", "json") and out is None
-    loaded = _load(log, catalog, to_stderr=quiet)
-    cat = _load_catalog(catalog)
-
+    import stretchlog.routine_build  # noqa: F401  (the analyses the routine runs)
     from stretchlog.routine import routine as make_routine
 
+    # imports first: _load turns garbage collection back on once they are done
+    loaded = _load(log, catalog, to_stderr=quiet)
+    cat = _load_catalog(catalog)
     r = make_routine(loaded.bouts, minutes=minutes, flare=flare, seed=seed, catalog=cat)
     if fmt == "pdf":
         from stretchlog.card import save_card

@@ -52,9 +52,10 @@ def trends(
     if fmt not in FORMATS:
         typer.echo(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", err=True)
         raise typer.Exit(2)
-    loaded = _load(log, catalog, to_stderr=fmt != "table")
     from stretchlog.trends_report import trends_report
 
+    # imports first: _load turns garbage collection back on once they are done
+    loaded = _load(log, catalog, to_stderr=fmt != "table")
     report = trends_report(loaded.bouts, catalog=_load_catalog(catalog))
     if fmt == "table":
         from rich.console import Console
