@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 import stretchlog.append as append_mod
 from conftest import CONTRACT_EXAMPLE, HEADER
 from stretchlog import cli_log
-from stretchlog.append import AppendError, append_session, append_sessions, import_wide, last_session
+from stretchlog.append import AppendError, append_session, append_sessions, last_session
+from stretchlog.widesheet import import_wide
 from stretchlog.errors import LogError, StretchlogWarning
 from stretchlog.logfile import load_log
 from stretchlog.quicklog import Bout, Session

@@ -239,10 +239,11 @@ def import_sheet(
     """
     import warnings
 
-    from stretchlog.append import AppendError, append_sessions, import_wide
+    from stretchlog.append import AppendError, append_sessions
     from stretchlog.cli import _console, _load_catalog, _settle
     from stretchlog.errors import LogError, StretchlogWarning
     from stretchlog.render import print_problems
+    from stretchlog.widesheet import import_wide
 
     _settle()
     cat = _load_catalog(catalog)
