@@ -204,6 +204,16 @@ def test_history_is_most_used_first():
     assert h.last.date == dt.date(2026, 11, 4)
 
 
+def test_a_sided_stretch_suggests_the_side_the_user_opened_with_last_time():
+    text = CONTRACT_EXAMPLE + (
+        "2026-11-05,07:15,pigeon,right,45,2,5,4,,\n2026-11-05,07:15,pigeon,left,45,2,,4,,\n"
+        "2026-11-06,07:15,pigeon,left,40,3,5,4,,\n2026-11-06,07:15,pigeon,right,40,3,,4,,\n"
+    )
+    h = history_of(load_log(io.StringIO(text)).bouts, CATALOG)
+    opened = h.bout_for("pigeon", CATALOG)
+    assert (opened.side, opened.hold_s, opened.reps) == ("left", 40.0, 3)  # not the last row's "right"
+
+
 def test_completion_order_and_matching():
     cands = _candidates(History(names=("psoas stretch 1", "my bed twist")), CATALOG)
     assert [c for c, _ in cands[:2]] == ["psoas stretch 1", "my bed twist"]

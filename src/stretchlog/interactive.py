@@ -70,7 +70,9 @@ class History:
     names : tuple of str
         Stretch names as the user last typed them, most used first.
     last_use : dict
-        Folded name (and canonical id) -> the most recent :class:`Bout` of that stretch.
+        Folded name (and canonical id) -> the first :class:`Bout` of that stretch in
+        the latest session that had it: its hold, reps, and the side the user
+        opened with (a session doing left then right suggests left next time).
     last : Session or None
         The latest session.
     """
@@ -92,8 +94,14 @@ def history_of(bouts, catalog: Catalog | None = None) -> History:
     if bouts is None or len(bouts) == 0:
         return History(last_use={})
     counts = bouts.groupby("stretch_id", sort=False).size()
-    # the most recent row of each stretch (bouts are in time order)
-    latest = bouts.groupby("stretch_id", sort=False).tail(1).set_index("stretch_id")
+    # each stretch's first row in the latest session that had it (bouts are in time order)
+    last_session_of = bouts.groupby("stretch_id", sort=False)["session_id"].transform("max")
+    latest = (
+        bouts[bouts["session_id"].eq(last_session_of)]
+        .groupby("stretch_id", sort=False)
+        .head(1)
+        .set_index("stretch_id")
+    )
     order = sorted(counts.index, key=lambda sid: (-int(counts[sid]), -int(latest.at[sid, "session_id"])))
     names = tuple(str(latest.at[sid, "stretch"]) for sid in order)
     last_use: dict = {}
