@@ -149,3 +149,11 @@ def test_commands_collect_garbage_after_their_imports(argv, tmp_path):
     assert state["frozen"] > 10_000  # the imported libraries' objects, out of the collector's view
     assert state["collections"] > 0  # and collection ran again during the command's own work
     assert state["enabled"]
+
+
+def test_the_app_run_from_another_program_leaves_its_collector_alone():
+    import gc
+
+    before = gc.get_freeze_count()
+    assert run("validate", str(SAMPLE)).exit_code == 0
+    assert gc.get_freeze_count() == before and gc.isenabled()

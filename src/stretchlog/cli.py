@@ -58,12 +58,15 @@ def _settle() -> None:
     such collection used to be half of what ``validate`` spent beyond its imports.
     ``gc.freeze`` then moves everything allocated so far to a generation that is
     never scanned, and collection starts again, so the cycles the analysis itself
-    creates are freed as usual. Cheap to call again after more imports.
+    creates are freed as usual. Does nothing where :func:`main` did not turn the
+    collector off (the app run from tests or another program), and nothing on a
+    second call.
     """
     import gc
 
-    gc.freeze()
-    gc.enable()
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _load_catalog(path: Optional[Path]):
