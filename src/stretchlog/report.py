@@ -22,11 +22,20 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from stretchlog import __version__
+import stretchlog.routine_build  # noqa: F401  (routine() loads it on first use)
+from stretchlog import __version__, plots
 from stretchlog.catalog import Catalog, load_catalog
+from stretchlog.effects import lasting_relief, meaningful_sessions, relief_report
 from stretchlog.logfile import LoadedLog, load_log
+from stretchlog.routine import routine
+from stretchlog.segments import segments
+from stretchlog.sessions import sessions
+from stretchlog.summary import summarise
+from stretchlog.trends import tightness_curve
+from stretchlog.trends_report import trends_report
 
 __all__ = ["ReportResult", "build_report", "write_report", "write_atomic", "REPORT_STEPS"]
 
@@ -91,7 +100,6 @@ def _num(value: object, digits: int = 1, signed: bool = False) -> str:
 
 def _png(ax_or_axes) -> str:
     """The figure of an Axes (or array of Axes) as a base64 PNG data URI; closes it."""
-    import matplotlib.pyplot as plt
 
     ax = ax_or_axes.flat[0] if hasattr(ax_or_axes, "flat") else ax_or_axes
     fig = ax.figure
@@ -146,7 +154,6 @@ def _ul(items) -> str:
 
 
 def _overview(summary, ses: pd.DataFrame, charts: list[str]) -> str:
-    from stretchlog import plots
 
     rows = [
         ["Sessions", f"{summary.n_sessions} from {summary.first_date} to {summary.last_date} "
@@ -170,7 +177,6 @@ def _overview(summary, ses: pd.DataFrame, charts: list[str]) -> str:
 
 
 def _relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: list[str]) -> str:
-    from stretchlog import plots
 
     eff = report.effects.sort_values("rank", na_position="last")
     out = ['<section id="relief"><h2>Which stretches relieve your pain</h2>']
@@ -229,7 +235,6 @@ def _relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: lis
 
 
 def _trends(tr, ses: pd.DataFrame, curve: pd.DataFrame, charts: list[str]) -> str:
-    from stretchlog import plots
 
     out = ['<section id="trends"><h2>Tightness and pain over weeks and months</h2>']
     uri = _png(plots.pain_timeline(ses, trend=tr.pain))
@@ -311,7 +316,6 @@ def _habits(hb) -> str:
 
 
 def _routine(rt, charts: list[str]) -> str:
-    from stretchlog import plots
 
     out = ['<section id="routine"><h2>Your routine: what works first</h2>']
     out.append(_p(f"{rt.title}: takes about {rt.total_seconds // 60} min {rt.total_seconds % 60} s. "
@@ -446,14 +450,6 @@ def build_report(
     >>> page.startswith("<!DOCTYPE html>")  # doctest: +SKIP
     True
     """
-    from stretchlog.effects import lasting_relief, meaningful_sessions, relief_report
-    from stretchlog.routine import routine
-    from stretchlog.segments import segments
-    from stretchlog.sessions import sessions
-    from stretchlog.summary import summarise
-    from stretchlog.trends import tightness_curve
-    from stretchlog.trends_report import trends_report
-
     step = progress or (lambda name: None)
     catalog = catalog if catalog is not None else load_catalog()
     bouts = log.bouts
