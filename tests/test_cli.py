@@ -157,3 +157,10 @@ def test_the_app_run_from_another_program_leaves_its_collector_alone():
     before = gc.get_freeze_count()
     assert run("validate", str(SAMPLE)).exit_code == 0
     assert gc.get_freeze_count() == before and gc.isenabled()
+
+
+def test_names_are_printed_as_typed_not_as_emoji_codes(write):
+    text = HEADER + "\n2026-11-01,07:00,my :smile: twist,both,30,2,5,4,,\n"
+    result = run("validate", str(write(text)))
+    assert result.exit_code == 0
+    assert "my :smile: twist" in result.output and "\U0001f604" not in result.output

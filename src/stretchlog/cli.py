@@ -37,15 +37,17 @@ CATALOG_OPT = typer.Option(
 
 
 def _console():
+    # emoji=False: a ':name:' in a stretch name or note is text, not an emoji code
+    # (and rich then never loads its 3,600 emoji codes)
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, emoji=False)
 
 
 def _err_console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)
 
 
 def _settle() -> None:

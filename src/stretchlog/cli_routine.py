@@ -90,7 +90,8 @@ def routine(
         from rich.console import Console
 
         with open(out, "w", encoding="utf-8") as fh:
-            print_routine(Console(file=fh, width=110, no_color=True, highlight=False), r)
+            console = Console(file=fh, width=110, no_color=True, highlight=False, emoji=False)
+            print_routine(console, r)
     else:
         text = r.to_json() + "\n" if fmt == "json" else r.to_markdown()
         if out is None:

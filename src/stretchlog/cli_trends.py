@@ -60,7 +60,7 @@ def trends(
     if fmt == "table":
         from rich.console import Console
 
-        _print_report(Console(highlight=False, soft_wrap=False), report, str(log))
+        _print_report(Console(highlight=False, soft_wrap=False, emoji=False), report, str(log))
     elif fmt == "csv":
         sys.stdout.write(_csv_text(report.tables()))
     else:

@@ -389,7 +389,7 @@ def _read_number(text: str) -> float | None:
 def _default_console():
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, emoji=False)
 
 
 def run_interactive(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from stretchlog.catalog import Catalog
 from stretchlog.errors import LogError, Problem
@@ -95,7 +96,7 @@ def print_catalog(console: Console, catalog: Catalog, *, details: bool = False) 
         title_justify="left",
     )
     table.add_column("Name", no_wrap=False)
-    table.add_column("id", style="dim")
+    table.add_column("id", style="dim", overflow="fold")  # ids have no spaces: fold, never cut
     table.add_column("Region")
     table.add_column("Targets")
     table.add_column("Sides", no_wrap=True)
@@ -105,14 +106,15 @@ def print_catalog(console: Console, catalog: Catalog, *, details: bool = False) 
         table.add_column("How")
     for s in catalog:
         row = [
-            escape(s.name),
-            escape(s.id),
+            s.name,
+            s.id,
             s.region,
-            escape(s.muscle_group),
+            s.muscle_group,
             "each side" if s.sided else "",
             f"{s.hold_s} s x {s.reps}",
         ]
         if details:
-            row += [escape(", ".join(s.aliases)), escape(s.instructions)]
-        table.add_row(*row)
+            row += [", ".join(s.aliases), s.instructions]
+        # plain Text: names are never read as markup (nothing to escape, nothing to parse)
+        table.add_row(*(Text(cell) for cell in row))
     console.print(table)
