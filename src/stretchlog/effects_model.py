@@ -124,19 +124,28 @@ def build_design(
     )
 
 
+def _scaled_gram(A: np.ndarray) -> np.ndarray:
+    """``S'S`` for ``S``, the columns of ``A`` scaled to unit length (zero columns kept)."""
+    norms = np.sqrt((A * A).sum(axis=0))
+    scaled = A / np.where(norms > 0, norms, 1.0)
+    return scaled.T @ scaled
+
+
+def _is_zero(w: np.ndarray) -> np.ndarray:
+    """Which eigenvalues of a scaled cross-product count as 0 (the rank tolerance)."""
+    return w <= _TOL * max(float(w.max()), 1.0)
+
+
 def null_projection(A: np.ndarray) -> np.ndarray:
     """Projection onto the null space of ``A`` (columns scaled to unit length).
 
     ``P[j, j] > 0`` means coefficient j is not estimable; ``P[j, k] != 0`` links
     columns that are confounded with each other. Basis-free, so groups are unique.
     """
-    p = A.shape[1]
-    if p == 0:
+    if A.shape[1] == 0:
         return np.zeros((0, 0))
-    norms = np.sqrt((A * A).sum(axis=0))
-    scaled = A / np.where(norms > 0, norms, 1.0)
-    w, v = np.linalg.eigh(scaled.T @ scaled)
-    null = v[:, w <= _TOL * max(float(w.max()), 1.0)]
+    w, v = np.linalg.eigh(_scaled_gram(A))
+    null = v[:, _is_zero(w)]
     P = null @ null.T
     P[np.abs(P) < 1e-7] = 0.0
     return P
@@ -154,15 +163,12 @@ def full_rank_columns(A: np.ndarray, candidates: list[int]) -> list[int]:
     keep = list(range(A.shape[1]))
     if not keep:
         return keep
-    norms = np.sqrt((A * A).sum(axis=0))
-    scaled = A / np.where(norms > 0, norms, 1.0)
-    gram = scaled.T @ scaled
+    gram = _scaled_gram(A)
 
     def rank(cols: list[int]) -> int:
         if not cols:
             return 0
-        w = np.linalg.eigvalsh(gram[np.ix_(cols, cols)])
-        return int((w > _TOL * max(float(w.max()), 1.0)).sum())
+        return int((~_is_zero(np.linalg.eigvalsh(gram[np.ix_(cols, cols)]))).sum())
 
     target = rank(keep)
     for j in candidates:
