@@ -334,9 +334,16 @@ def test_streaks_gaps_and_weeks():
     assert habits(b, today="2026-03-11").streak_today == 2
     assert habits(b, today="2026-03-13").streak_today == 0
     assert habits(b, today="2026-03-03").streak_today == 2  # a log running past "today"
-    # 5 sessions over the 10 days from the first to the last: 3.5 a week (as the log summary counts)
-    assert h.weekly["sessions"].tolist() == [3, 2] and h.sessions_per_week == 3.5
+    # 5 sessions over 10 days: too short a log for a weekly rate, said in words
+    assert h.weekly["sessions"].tolist() == [3, 2] and np.isnan(h.sessions_per_week)
+    assert h.rate_sentence == "5 sessions so far; a weekly rate needs a log of at least 2 weeks"
+    assert h.streak_sentence.startswith("2 days in a row up to 2026-03-11")
     assert h.n_sessions == 5
+    # the same 5 sessions spread over 14 days: 2.5 a week (as the log summary counts)
+    later = ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-10", "2026-03-15"]
+    h = habits(bouts_of(_pain_rows(later, [5] * 5)), today="2026-03-16")
+    assert h.sessions_per_week == 2.5 and np.isnan(h.sessions_per_week_recent)
+    assert h.rate_sentence == "2.5 on average (5 sessions)"
 
 
 def test_habits_of_an_empty_log_and_one_session():

@@ -201,7 +201,7 @@ def _print_tightness(console, report) -> None:
             _num(r.tightness_now),
             _rate(r.slope_30d, r.lo_30d, r.hi_30d),
             f"[{style}]{r.verdict}[/]" if style else r.verdict,
-            f"{r.n_days} days",
+            f"{r.n_days} day{'s' if r.n_days != 1 else ''}",
         )
     console.print()
     console.print(table)
@@ -294,16 +294,7 @@ def _print_pain(console, pain) -> None:
 
     console.print("\n[bold]Pain over time[/] (the pain each session starts with, 0-10)")
     console.print(f"  Trend: {pain.verdict}: {escape(pain.why)}.")
-    c = pain.change
-    if c.judgement == "not enough data":
-        console.print(
-            f"  First four weeks against the last four: not enough data ({escape(c.why)})."
-        )
-    else:
-        console.print(
-            f"  First four weeks ({c.first_from} to {c.first_to}) against the last four ({c.last_from} to "
-            f"{c.last_to}): [bold]{c.judgement}[/]: {escape(c.why)}."
-        )
+    console.print("  " + escape(pain.change.sentence))
     weekly = pain.weekly
     if weekly.empty:
         return
@@ -342,11 +333,7 @@ def _print_habits(console, h) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_row(
-        "Sessions a week",
-        f"{h.sessions_per_week:.1f} on average ({h.n_sessions} sessions); "
-        f"{h.sessions_per_week_recent:.1f} a week over the last four weeks of the log",
-    )
+    table.add_row("Sessions a week", h.rate_sentence)
     if h.longest_gap_days:
         table.add_row(
             "Longest gap",
@@ -355,11 +342,7 @@ def _print_habits(console, h) -> None:
         )
     else:
         table.add_row("Longest gap", "none: a session every day")
-    table.add_row(
-        "Streak",
-        f"{h.streak_last_log} day{'s' if h.streak_last_log != 1 else ''} in a row up to {h.last_date} (the last "
-        f"day in the log); as of today ({h.today}): {h.streak_today} day{'s' if h.streak_today != 1 else ''}",
-    )
+    table.add_row("Streak", h.streak_sentence)
     tod = "; ".join(
         f"{r.time_of_day} {r.sessions} session{'s' if r.sessions != 1 else ''}, relief {_num(r.relief)}"
         for r in h.by_time_of_day.itertuples(index=False)

@@ -36,6 +36,9 @@ _EVENING = ("evening", "night")
 _MORNING = ("morning",)
 
 
+#: A sessions-a-week rate needs a log at least this many days long.
+MIN_RATE_DAYS = 14
+
 @dataclass(frozen=True)
 class TimeOfDayEffect:
     """Relief of evening sessions against morning sessions.
@@ -111,6 +114,28 @@ class Habits:
     streak_today: int
     by_time_of_day: pd.DataFrame = field(repr=False)
     evening_vs_morning: TimeOfDayEffect
+
+    @property
+    def rate_sentence(self) -> str:
+        """Sessions a week in words, or what a rate still needs (the same on every surface)."""
+        n = self.n_sessions
+        if n == 0:
+            return "no sessions yet"
+        if not np.isfinite(self.sessions_per_week):
+            return (f"{n} session{'s' if n != 1 else ''} so far; a weekly rate needs a log "
+                    f"of at least {MIN_RATE_DAYS // 7} weeks")
+        text = f"{self.sessions_per_week:.1f} on average ({n} session{'s' if n != 1 else ''})"
+        if np.isfinite(self.sessions_per_week_recent):
+            text += f"; {self.sessions_per_week_recent:.1f} a week in the last four weeks of the log"
+        return text
+
+    @property
+    def streak_sentence(self) -> str:
+        """The current streak in words."""
+        def days(k: int) -> str:
+            return f"{k} day{'s' if k != 1 else ''}"
+        return (f"{days(self.streak_last_log)} in a row up to {self.last_date} (the last day in the log); "
+                f"as of today ({self.today}): {days(self.streak_today)}")
 
     def to_frame(self) -> pd.DataFrame:
         """The single numbers as a one-row tidy frame (for csv/json)."""
@@ -270,10 +295,12 @@ def habits(
     streak_today = _streak_ending(days, today_day) or _streak_ending(days, today_day - 1)
     # over the days from the first session to the last (as the log summary counts it);
     # averaging calendar weeks would count the part-weeks at both ends as whole weeks
-    per_week = float(len(s)) / (last - int(days[0]) + 1) * 7.0
+    # a rate over a few days is not a rate (2 sessions in 2 days is not "7 a week"):
+    # none below MIN_RATE_DAYS, and the last four weeks only once they differ from it all
+    span = last - int(days[0]) + 1
+    per_week = float(len(s)) / span * 7.0 if span >= MIN_RATE_DAYS else float("nan")
     recent = s["date"] > s["date"].max() - pd.Timedelta(days=28)
-    span_recent = min(28, last - int(days[0]) + 1)
-    per_week_recent = float(recent.sum()) / span_recent * 7.0
+    per_week_recent = float(recent.sum()) / 28 * 7.0 if span >= 28 + MIN_RATE_DAYS else float("nan")
     tod = (
         s.groupby("time_of_day", sort=False)
         .agg(

@@ -232,10 +232,16 @@ def habit_calendar(sessions: pd.DataFrame, *, ax: "Axes | None" = None, weeks: i
     gaps = [0]
     if len(counts) > 1:
         gaps = np.diff(counts.index.values).astype("timedelta64[D]").astype(int) - 1
-    per_week = shown.sum() / max((last - max(first, monday)).days + 1, 1) * 7
-    scope = f"the last {n_weeks} weeks" if monday > first else f"{n_weeks} weeks"
-    titles(ax, title, f"Sessions per day over {scope}: {int(shown.sum())} sessions, "
-                      f"{per_week:.1f} a week on average; longest gap {int(max(gaps))} days.",
+    span = (last - max(first, monday)).days + 1
+    scope = f"the last {n_weeks} weeks" if monday > first else f"{n_weeks} week{'s' if n_weeks != 1 else ''}"
+    n_shown = int(shown.sum())
+    parts = [f"Sessions per day over {scope}: {n_shown} session{'s' if n_shown != 1 else ''}"]
+    if span >= 14:  # a weekly rate over a few days says nothing (as in the habits)
+        parts.append(f"{n_shown / span * 7:.1f} a week on average")
+    longest = int(max(gaps))
+    if longest:
+        parts.append(f"longest gap {longest} day{'s' if longest != 1 else ''}")
+    titles(ax, title, ", ".join(parts) + ".",
            xlabel="week (month shown at its first week)", ylabel="day of the week")
     handles = [Patch(facecolor=c, edgecolor="#BBBBBB", label=t)
                for c, t in zip(_CAL_COLORS, ["no session", "1 session", "2 sessions", "3 or more"])]

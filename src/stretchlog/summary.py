@@ -25,7 +25,8 @@ class LogSummary:
         ``YYYY-MM-DD``; None for an empty log.
     days : int
         Days from the first to the last session, both included.
-    sessions_per_week : float
+    sessions_per_week : float or None
+        None while the log is shorter than two weeks (a rate over a few days says nothing).
     styles : dict
         Sessions per logging style (``per bout``, ``start/end only``, ``mixed``).
     times_of_day : dict
@@ -48,7 +49,7 @@ class LogSummary:
     first_date: str | None
     last_date: str | None
     days: int
-    sessions_per_week: float
+    sessions_per_week: float | None
     styles: dict
     times_of_day: dict
     n_segments: int
@@ -57,6 +58,15 @@ class LogSummary:
     mean_end_pain: float | None
     n_tightness: int
     n_warnings: int
+
+    @property
+    def sessions_line(self) -> str:
+        """Sessions, dates and (from two weeks on) sessions a week, in words."""
+        if not self.n_sessions:
+            return "none yet"
+        rate = f", about {self.sessions_per_week} a week" if self.sessions_per_week is not None else ""
+        return (f"{self.n_sessions} from {self.first_date} to {self.last_date} "
+                f"({self.days} day{'s' if self.days != 1 else ''}{rate})")
 
 
 def summarise(log: LoadedLog) -> LogSummary:
@@ -82,7 +92,7 @@ def summarise(log: LoadedLog) -> LogSummary:
         last = bouts["date"].max()
         days = int((last - first).days) + 1
         first, last = first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")
-    per_week = round(len(ses) / max(days, 1) * 7, 1) if days else 0.0
+    per_week = round(len(ses) / days * 7, 1) if days >= 14 else None
 
     def counts(col: str) -> dict:
         return {str(k): int(v) for k, v in ses[col].value_counts().items()} if len(ses) else {}

@@ -30,7 +30,7 @@ import pandas as pd
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from stretchlog.catalog import Catalog, load_catalog
-from stretchlog.trends_fit import MIN_DAYS, MIN_SPAN_DAYS, day_numbers, direction, fit_trend, signed
+from stretchlog.trends_fit import MIN_DAYS, MIN_SPAN_DAYS, day_numbers, direction, fit_trend, shortfall, signed
 
 __all__ = [
     "MIN_RATE",
@@ -138,10 +138,7 @@ def _why(
     verdict: str, n_days: int, span: int, slope: float, lo: float, hi: float, min_rate: float
 ) -> str:
     if verdict == "not enough data":
-        return (
-            f"rated on {n_days} day{'s' if n_days != 1 else ''} over {span} days; a trend needs "
-            f"at least {MIN_DAYS} days spread over {MIN_SPAN_DAYS // 7} weeks"
-        )
+        return shortfall(n_days, span)
     if verdict in ("looser", "tighter"):
         word = "loosening" if verdict == "looser" else "tightening"
         return f"{word} by about {abs(slope):.1f} points a month (95% interval {signed(lo)} to {signed(hi)})"
@@ -475,6 +472,8 @@ def needs_more_work(
     tight = cand.loc[cand["tightness_now"] >= min_now].nlargest(top, "tightness_now")
     tighter = cand.loc[cand["verdict"].eq("tighter")]
     picked = cand.loc[cand.index.isin(tight.index) | cand.index.isin(tighter.index)].copy()
+    if picked.empty:
+        return picked.assign(reason=pd.Series(dtype="str")).reset_index(drop=True)
     is_tight = picked.index.isin(tight.index)
     is_tighter = picked["verdict"].eq("tighter").to_numpy()
     now = picked["tightness_now"].map(lambda v: f"{v:.1f} of 10")

@@ -105,6 +105,49 @@ class TrendFit:
         )
 
 
+def shortfall(n_days: int, span_days: int, what: str = "rated") -> str:
+    """Why a trend cannot be called yet, and how much more logging it takes.
+
+    Parameters
+    ----------
+    n_days : int
+        Days with a value so far.
+    span_days : int
+        Days from the first to the last of them.
+    what : str
+        What happened on those days ("rated", "sessions").
+
+    Examples
+    --------
+    >>> shortfall(2, 1)
+    'rated on 2 days, 1 day apart; a trend needs at least 6 days spread over 3 weeks: 4 more days, the last at least 20 days after the latest'
+    >>> shortfall(1, 0, "sessions")
+    'sessions on 1 day; a trend needs at least 6 days spread over 3 weeks: 5 more days, the last at least 21 days after the latest'
+    >>> shortfall(8, 10)
+    'rated on 8 days over 10 days; a trend needs at least 6 days spread over 3 weeks: 11 more days of logging'
+    """
+    days = f"{n_days} day{'' if n_days == 1 else 's'}"
+    if n_days <= 1:
+        have = f"{what} on {days}"
+    elif n_days == 2:
+        have = f"{what} on {days}, {span_days} day{'' if span_days == 1 else 's'} apart"
+    else:
+        have = f"{what} on {days} over {span_days} day{'' if span_days == 1 else 's'}"
+    need = f"a trend needs at least {MIN_DAYS} days spread over {MIN_SPAN_DAYS // 7} weeks"
+    more_days = max(MIN_DAYS - n_days, 0)
+    more_span = max(MIN_SPAN_DAYS - span_days, 0)
+    if more_days and more_span:
+        todo = (
+            f"{more_days} more day{'' if more_days == 1 else 's'}, the last at least "
+            f"{more_span} day{'' if more_span == 1 else 's'} after the latest"
+        )
+    elif more_days:
+        todo = f"{more_days} more day{'' if more_days == 1 else 's'}"
+    else:
+        todo = f"{more_span} more day{'' if more_span == 1 else 's'} of logging"
+    return f"{have}; {need}: {todo}"
+
+
 @dataclass(frozen=True)
 class MeanFit:
     """A mean of daily values with an autocorrelation-robust 95% interval."""

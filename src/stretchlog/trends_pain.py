@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from stretchlog.sessions import sessions as session_table
-from stretchlog.trends_fit import day_numbers, direction, fit_trend, signed
+from stretchlog.trends_fit import day_numbers, direction, fit_trend, shortfall, signed
 
 __all__ = [
     "MCID_FRACTION",
@@ -83,6 +83,16 @@ class PainChange:
     meaningful: bool
     judgement: str
     why: str
+
+    @property
+    def sentence(self) -> str:
+        """The comparison in one sentence, the same on every surface (no markup)."""
+        if self.judgement == "not enough data":
+            return f"First four weeks against the last four: not enough data yet ({self.why})."
+        return (
+            f"First four weeks ({self.first_from} to {self.first_to}) against the last four "
+            f"({self.last_from} to {self.last_to}): {self.judgement}: {self.why}."
+        )
 
 
 @dataclass(frozen=True)
@@ -220,9 +230,11 @@ def _change(day: np.ndarray, value: np.ndarray) -> PainChange:
     nan = float("nan")
     if day.size == 0 or day[-1] - day[0] + 1 < 2 * WINDOW_DAYS:
         span = int(day[-1] - day[0] + 1) if day.size else 0
+        more = 2 * WINDOW_DAYS - span
         why = (
             f"the log covers {span} day{'s' if span != 1 else ''}; comparing the first four weeks "
-            f"with the last four needs at least {2 * WINDOW_DAYS} days"
+            f"with the last four needs at least {2 * WINDOW_DAYS} days: "
+            f"{more} more day{'s' if more != 1 else ''} of logging"
         )
         return PainChange(
             None, None, None, None, nan, nan, nan, nan, nan, nan, False, "not enough data", why
@@ -322,7 +334,7 @@ def pain_over_time(
     fit = fit_trend(day, value)
     if not fit.enough:
         verdict = "not enough data"
-        why = f"sessions on {fit.n_days} days over {fit.span_days} days; a trend needs 6 days over 3 weeks"
+        why = shortfall(fit.n_days, fit.span_days, "sessions")
     else:
         verdict = {1: "worsening", -1: "improving", 0: "flat"}[
             direction(fit.slope, fit.lo, fit.hi, min_rate)

@@ -261,12 +261,17 @@ def side_asymmetry(
             tight_diff_late=float(p_diff[idx[half:]].mean()) if half else np.nan,
         )
         span = int(p_day[idx][-1] - p_day[idx][0]) if idx.size else 0
+        if idx.size < MIN_PAIRED_DAYS or span < MIN_PAIRED_SPAN:
+            # an interval from a few paired days spans most of the scale: no figure to carry
+            rec["tight_diff"] = rec["tight_lo"] = rec["tight_hi"] = np.nan
         empty = np.array([])
         rl = rel_groups.get((sid, "left"), empty)
         rr = rel_groups.get((sid, "right"), empty)
         rec.update(n_relief_left=int(rl.size), n_relief_right=int(rr.size))
-        rec["relief_left"] = float(rl.mean()) if rl.size else np.nan
-        rec["relief_right"] = float(rr.mean()) if rr.size else np.nan
+        # a side's relief is shown from MIN_RELIEF_BOUTS bouts rated on their own: an
+        # average of one or two bouts is a reading, not a figure to compare
+        rec["relief_left"] = float(rl.mean()) if rl.size >= MIN_RELIEF_BOUTS else np.nan
+        rec["relief_right"] = float(rr.mean()) if rr.size >= MIN_RELIEF_BOUTS else np.nan
         if rl.size >= MIN_RELIEF_BOUTS and rr.size >= MIN_RELIEF_BOUTS:
             rec["relief_diff"], rec["relief_lo"], rec["relief_hi"] = _welch(rl, rr)
         else:
@@ -336,6 +341,13 @@ def _finding(rec: dict, span: int, min_diff: float) -> tuple[bool, str]:
                 f"no clear difference in tightness (left minus right {signed(lo)} to {signed(hi)})"
             )
     rd, rlo, rhi = rec["relief_diff"], rec["relief_lo"], rec["relief_hi"]
+    if rec["sides_logged"] == "left and right" and not np.isfinite(rd):
+        short = [f"{MIN_RELIEF_BOUTS - n} more on the {s}" for s, n in
+                 (("left", rec["n_relief_left"]), ("right", rec["n_relief_right"])) if n < MIN_RELIEF_BOUTS]
+        parts.append(
+            f"comparing relief needs {MIN_RELIEF_BOUTS} bouts on each side with pain rated just before "
+            f"and after: {' and '.join(short)}"
+        )
     if np.isfinite(rd) and (rlo > 0 or rhi < 0):
         better = "left" if rd > 0 else "right"
         parts.append(
