@@ -111,8 +111,9 @@ def test_columns_and_types_are_stable():
 
 def test_rare_lucky_stretch_does_not_top_the_list():
     text = simulate_log(days=120, seed=7, style="per_bout").csv_text()
-    # tried twice, with a big drop each time (a good day)
-    text += "2026-06-01,07:00,cat cow,,30,1,7,4,,\n2026-06-03,07:00,cat cow,,30,1,6,3,,\n"
+    # tried three times, with a big drop each time (good days)
+    text += ("2026-06-01,07:00,cat cow,,30,1,7,4,,\n2026-06-03,07:00,cat cow,,30,1,6,3,,\n"
+             "2026-06-05,07:00,cat cow,,30,1,6,3,,\n")
     eff = relief_effects(_read(text)).set_index("stretch")
     cat = eff.loc["custom:catcow"]
     assert (
@@ -121,6 +122,18 @@ def test_rare_lucky_stretch_does_not_top_the_list():
     assert cat["rank"] > 1
     assert cat["effect"] < cat["raw_effect"] - 0.5  # pulled toward the person's average
     assert cat["evidence"].startswith("too little data")
+
+
+def test_a_stretch_in_two_sessions_gets_no_figure_but_words():
+    text = simulate_log(days=120, seed=7, style="per_bout").csv_text()
+    text += "2026-06-01,07:00,cat cow,,30,1,7,4,,\n2026-06-03,07:00,cat cow,,30,1,6,3,,\n"
+    cat = relief_effects(_read(text)).set_index("stretch").loc["custom:catcow"]
+    assert pd.isna(cat["effect"]) and pd.isna(cat["ci_low"]) and pd.isna(cat["rank"])
+    assert not cat["harmful"]
+    assert cat["reason"] == (
+        "in 2 sessions so far; a relief figure needs it in at least 3 sessions with pain rated "
+        "before and after it: 1 more session"
+    )
 
 
 def test_inseparable_pair_gets_no_number_and_a_reason_by_name():

@@ -136,7 +136,8 @@ def _print_report(
                 "",
                 "",
                 "",
-                "cannot separate (see below)",
+                "cannot separate (see below)" if rec.evidence == "cannot separate"
+                else "not enough data yet (see below)",
                 str(rec.n_sessions),
                 style="dim",
             )
@@ -174,6 +175,12 @@ def _print_report(
     ]
     for line in legend:
         console.print(line)
+    waiting = eff[eff["effect"].isna() & eff["evidence"].ne("cannot separate")]
+    if len(waiting):
+        console.print()
+        console.print("[bold]No figure yet[/] - what each stretch still needs:")
+        for rec in waiting.itertuples(index=False):
+            console.print(f"  - {escape(rec.name)}: {escape(rec.reason)}.")
     if len(report.groups):
         console.print()
         console.print(
@@ -226,6 +233,7 @@ def _print_extras(
 ) -> None:
     from rich.markup import escape
 
+    from stretchlog.effects_more import share_words
     from stretchlog.sessions import sessions
 
     ses = sessions(bouts)
@@ -234,15 +242,15 @@ def _print_extras(
         share, n = ms.loc[0, "share_with"], int(ms.loc[0, "n_with"])
         console.print()
         console.print(
-            f"[bold]Sessions that mattered[/]: {share:.0%} of {n} sessions lowered your pain by 2+ points or by "
+            f"[bold]Sessions that mattered[/]: {share_words(share, n)} lowered your pain by 2+ points or by "
             "30%+ (the usual threshold for a change you can feel)."
         )
         per = ms.iloc[1:]
         clear = per[per["clear"].astype(bool)]
         for rec in clear.itertuples(index=False):
             console.print(
-                f"  - with {escape(rec.name)}: {rec.share_with:.0%} of {rec.n_with} sessions, without: "
-                f"{rec.share_without:.0%} of {rec.n_without} (sessions differ in more than this stretch)."
+                f"  - with {escape(rec.name)}: {share_words(rec.share_with, rec.n_with)}, without: "
+                f"{share_words(rec.share_without, rec.n_without)} (sessions differ in more than this stretch)."
             )
     la = lasting_relief(bouts, catalog=catalog, ses=ses, names=names)
     shown = la[la["lasting"].notna()]

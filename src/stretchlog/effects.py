@@ -77,6 +77,12 @@ EVIDENCE: tuple[tuple[str, int, float], ...] = (
     ("some", 4, 0.35),
 )
 TOO_LITTLE = "too little data - try it more"
+#: The least a relief figure needs: the stretch in this many sessions with pain
+#: rated around it ...
+MIN_SESSIONS_FOR_FIGURE = 3
+#: ... and a 95% interval no wider than this either side of the estimate (points).
+#: Wider, and the range covers most of what a stretch could do: no figure to carry.
+MAX_HALF_WIDTH = 3.0
 #: Stretches are ranked by this quantile of their pooled posterior (the "cautious"
 #: column): the relief per bout they give at least, with 90% probability.
 RANK_QUANTILE = 0.10
@@ -150,6 +156,34 @@ def _evidence(se: np.ndarray, n_sessions: np.ndarray) -> np.ndarray:
         out[(n_sessions >= sessions) & (se <= max_se)] = label
     out[np.isnan(se)] = "cannot separate"
     return out
+
+
+def _below_the_bar(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose figure the log cannot carry yet (estimable, but too few sessions or too wide)."""
+    estimated = frame["effect"].notna()
+    half = (frame["ci_high"] - frame["ci_low"]) / 2
+    return estimated & ((frame["n_sessions"] < MIN_SESSIONS_FOR_FIGURE) | (half > MAX_HALF_WIDTH))
+
+
+def _short_reason(row: pd.Series) -> str:
+    """What a figure below the bar is missing, and how much more logging it takes."""
+    n = int(row["n_sessions"])
+    been = f"in {n} session{'' if n == 1 else 's'} so far"
+    if n < MIN_SESSIONS_FOR_FIGURE:
+        more = MIN_SESSIONS_FOR_FIGURE - n
+        return (
+            f"{been}; a relief figure needs it in at least {MIN_SESSIONS_FOR_FIGURE} sessions with "
+            f"pain rated before and after it: {more} more session{'' if more == 1 else 's'}"
+        )
+    half = float(row["ci_high"] - row["ci_low"]) / 2
+    # an interval narrows with the square root of the sessions behind it
+    more = max(1, int(np.ceil(n * (half / MAX_HALF_WIDTH) ** 2)) - n)
+    return (
+        f"{been}, and the readings vary too much to pin it down (its likely range is still "
+        f"{row['ci_low']:+.1f} to {row['ci_high']:+.1f}); a figure needs that range within "
+        f"{MAX_HALF_WIDTH:g} points either side: about {more} more session{'' if more == 1 else 's'} "
+        "with pain rated before and after it"
+    )
 
 
 def relief_report(
@@ -253,6 +287,12 @@ def relief_report(
     frame["evidence"] = _evidence(
         frame["raw_se"].to_numpy(float), frame["n_sessions"].to_numpy(float)
     )
+    short = _below_the_bar(frame)
+    short_reasons = {u: _short_reason(frame.loc[u]) for u in short.index[short]}
+    if short.any():
+        gone = ["effect", "ci_low", "ci_high", "cautious", "p_helps", "per_use"]
+        frame.loc[short.index[short], gone] = np.nan
+        frame.loc[short.index[short], "harmful"] = False
     order = frame.sort_values(["cautious", "effect"], ascending=False, na_position="last")
     ranks = pd.Series(np.arange(1, len(order) + 1), index=order.index).where(
         order["effect"].notna()
@@ -260,6 +300,8 @@ def relief_report(
     frame["rank"] = ranks.reindex(frame.index).astype("Int64")
     groups = groups_table(an, names, f, tq)
     reason = pd.Series("", index=frame.index, dtype="str")
+    for u, why in short_reasons.items():
+        reason[u] = why
     for rec in groups.itertuples():
         for u in rec.units:
             reason[u] = rec.reason
@@ -333,10 +375,12 @@ def relief_effects(
     ...     "2026-01-01,pigeon,6,5,30\\n2026-01-01,knees to chest,,4,30\\n"
     ...     "2026-01-02,knees to chest,6,5,30\\n2026-01-02,pigeon,,3,30\\n"
     ...     "2026-01-03,pigeon,5,4,30\\n"))
-    >>> print(relief_effects(bouts)[["stretch", "effect", "rank", "evidence"]].round(1).to_string(index=False))
-                  stretch  effect  rank                      evidence
-              pigeon-pose     1.2     1 too little data - try it more
-    double-knees-to-chest     1.1     2 too little data - try it more
+    >>> print(relief_effects(bouts)[["stretch", "effect", "rank", "n_sessions"]].round(1).to_string(index=False))
+                  stretch  effect  rank  n_sessions
+              pigeon-pose     1.2     1           3
+    double-knees-to-chest     NaN  <NA>           2
+    >>> relief_effects(bouts)["reason"].iloc[1]
+    'in 2 sessions so far; a relief figure needs it in at least 3 sessions with pain rated before and after it: 1 more session'
     """
     return relief_report(bouts, by_side=by_side, alpha=alpha, pool=pool, catalog=catalog).effects
 

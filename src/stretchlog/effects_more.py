@@ -114,6 +114,19 @@ def _t(alpha: float, df: float) -> float:
 # --------------------------------------------------------------------------- lasting
 
 
+def share_words(share: float, n: int) -> str:
+    """A share of sessions in words: counts below 10 sessions, a percentage from 10 on.
+
+    Examples
+    --------
+    >>> share_words(1.0, 2), share_words(0.5714, 105)
+    ('2 of 2 sessions', '57% of 105 sessions')
+    """
+    if n < 10:
+        return f"{round(share * n)} of {n} session{'s' if n != 1 else ''}"
+    return f"{share:.0%} of {n} sessions"
+
+
 def lasting_relief(
     bouts: pd.DataFrame,
     *,
@@ -191,6 +204,13 @@ def lasting_relief(
     if n_pairs < Z.shape[1] + 5:
         out["reason"] = f"too few pairs of sessions at most {MAX_GAP_DAYS:g} days apart"
         return out[LASTING_COLUMNS]
+    y = nxt[ok]
+    if np.ptp(y) == 0:
+        out["reason"] = (
+            f"every next session started at the same pain ({y[0]:g}): nothing for the "
+            "stretches to explain"
+        )
+        return out[LASTING_COLUMNS]
     P = null_projection(A)
     nonest = [j for j in range(k) if P[j, j] > 0]
     keep = full_rank_columns(A, nonest + list(range(k, A.shape[1])))
@@ -198,13 +218,17 @@ def lasting_relief(
         out["reason"] = "too few pairs of sessions for the number of stretches"
         return out[LASTING_COLUMNS]
     lags = int(np.floor(4 * (n_pairs / 100.0) ** (2 / 9)))
-    ls = least_squares(A[:, keep], nxt[ok])
+    ls = least_squares(A[:, keep], y)
     coef = ls.coef
     # HAC errors of a stretch seen in a few sessions rest on those few: the plain
     # model-based error is the floor
     se = np.maximum(
         np.sqrt(np.diag(ls.cov_hac(max(lags, 1)))), np.sqrt(np.diag(ls.cov_model()))
     )
+    if not np.all(se > 0):
+        # the fit leaves nothing unexplained (too few distinct pairs): no honest interval
+        out["reason"] = "too few different pairs of sessions to say how sure the link is"
+        return out[LASTING_COLUMNS]
     pvals = 2 * stats.t.sf(np.abs(coef) / se, ls.df_resid)
     tq = _t(alpha, ls.df_resid)
     pv = np.full(k, np.nan)

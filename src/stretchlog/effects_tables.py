@@ -183,6 +183,12 @@ def side_table(
                 }
             )
             continue
+        if frame.loc[[sides["left"], sides["right"]], "effect"].isna().any():
+            # a side whose own figure is below the bar: no difference to carry either
+            rows.append({"stretch": sid, "name": name, "left": np.nan, "right": np.nan,
+                         "difference": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                         "imbalance": False, "better_side": ""})
+            continue
         i, j = pos[ul], pos[ur]
         diff = float(mean[i] - mean[j])
         se = float(np.sqrt(max(cov[i, i] + cov[j, j] - 2 * cov[i, j], 0.0)))
@@ -228,9 +234,9 @@ def fit_notes(an, bouts) -> tuple[str, ...]:
     notes = []
     if POSITION in an.dropped:
         notes.append(
-            "The order effect could not be estimated (stretches were always done in the same "
-            "order): each stretch's relief includes whatever its usual place in the routine adds. "
-            "Shuffling the order now and then fixes this."
+            "The log cannot yet tell a stretch's own relief from the effect of its place in the "
+            "session (the order has not varied enough), so each stretch's relief includes whatever "
+            "its usual place adds. Changing the order now and then fixes this."
         )
     if FIRST in an.dropped:
         notes.append(
@@ -239,11 +245,22 @@ def fit_notes(an, bouts) -> tuple[str, ...]:
             "over a session (apart from regression to the mean, which it adjusts for). Rating pain "
             "between stretches now and then lets it check."
         )
-    if FIRST_START in an.dropped:
-        notes.append(
-            "Every session started at the same pain, so regression to the mean needs no adjustment."
-        )
     segs = an.design.segs
+    if FIRST_START in an.dropped:
+        starts = segs.groupby("session_id", sort=False)["start_pain"].first().to_numpy(float)
+        if len(starts) and np.ptp(starts) == 0:
+            notes.append(
+                f"Every session started at the same pain ({starts[0]:g}), so there is no "
+                "regression to the mean to adjust for."
+            )
+        else:
+            n = an.fit.n_sessions
+            notes.append(
+                f"With {n} session{'' if n == 1 else 's'}, the log cannot yet tell how much a high "
+                "first reading eases by itself (regression to the mean), so part of the relief credited "
+                "to each session's first stretches may be just that; sessions that start at different "
+                "pain levels let it adjust for this."
+            )
     ends0 = float((segs["end_pain"] == 0).mean()) if len(segs) else 0.0
     if ends0 >= 0.1:
         notes.append(
@@ -257,5 +274,10 @@ def fit_notes(an, bouts) -> tuple[str, ...]:
     elif len(segs) and float(np.abs(segs["relief"]).max()) == 0:
         notes.append("Pain never changed across a stretch: every estimate is 0 relief.")
     if an.fit.n_sessions < 5:
-        notes.append(f"Only {an.fit.n_sessions} session(s): the ranges are wide; keep logging.")
+        n = an.fit.n_sessions
+        notes.append(
+            f"Only {n} session{'' if n == 1 else 's'} so far: a stretch needs "
+            "3 sessions with pain rated before and after it before it gets a figure, and the "
+            "figures settle after about 10; keep logging."
+        )
     return tuple(notes)
