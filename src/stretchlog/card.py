@@ -114,9 +114,9 @@ def draw_card(routine: Routine, *, paper: str = "A5", fig: "Figure | None" = Non
     text(m, y, f"{learned}.\nMade {routine.made_on:%Y-%m-%d} by stretchlog.", 9, linespacing=1.3)
     y += 0.46 * k
     if routine.mode == "starting point":
-        text(m, y, "A starting point, not yet learned from you. Hips first, lower back last.", 9.5,
-             style="italic")
-        y += 0.26 * k
+        lead = textwrap.wrap(routine.why_mode + " Hips first, lower back last.", chars)
+        text(m, y, "\n".join(lead), 9.5, style="italic", linespacing=1.3)
+        y += (0.17 * len(lead) + 0.09) * k
 
     # the small print and the footer are laid out first, so the table gets what is left
     notes = [textwrap.wrap(n, chars) for n in _notes(routine)]

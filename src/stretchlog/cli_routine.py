@@ -115,8 +115,8 @@ def print_routine(console, r) -> None:
                             title="[bold]SAFETY FIRST[/]", title_align="left", border_style="bold"))
     console.print(f"[bold]{escape(r.title)}[/]: takes about {duration(r.total_seconds)}. "
                   f"Learned from {escape(r.learned_from)}.")
-    if r.mode == "starting point":
-        console.print("[italic]A starting point from the guides' default sequence, not yet learned from you.[/]")
+    if r.why_mode:
+        console.print(f"[italic]{escape(r.why_mode)}[/]")
     table = Table(show_lines=False, expand=False, title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Stretch")

@@ -205,6 +205,9 @@ class Routine:
     rotation_order : tuple of str
         A shuffled order (names) to use now and then.
     notes : tuple of str
+    why_mode : str
+        One sentence on why this is the routine shown (why a starting point, or that
+        flare mode had nothing to go on); shown right under the title everywhere.
     made_on : date
     seed : int or None
     """
@@ -224,6 +227,7 @@ class Routine:
     rotation: str = ""
     rotation_order: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    why_mode: str = ""
     made_on: date = field(default_factory=date.today)
     seed: int | None = None
 

@@ -275,8 +275,8 @@ def build(bouts: pd.DataFrame | None, *, minutes: float, flare: bool, seed: int 
         for s, p, n in exps:
             add(_item(s, "experiment", _experiment_reason(s, p, n)))
         exps = [(pool[sid], 0.0, 0) for sid in seq] + exps
-        notes.append("This is a starting point from the guides, not yet learned from you: rate your pain just "
-                     "before and just after each stretch, and the next routine will be built from your results.")
+        notes.append("Rate your pain just before and just after each stretch: the routine will then be built "
+                     "from your own results.")
         if not empty and not newcomer:
             notes.append("No stretch in your log has eased your pain clearly enough yet to build on.")
 
@@ -300,8 +300,28 @@ def build(bouts: pd.DataFrame | None, *, minutes: float, flare: bool, seed: int 
         safety_stretch_names=tuple(tried[f.stretch].name if f.stretch in tried else f.stretch for f in safety),
         first_date=first, last_date=last, n_sessions=n_sessions, n_bouts=n_bouts,
         experiment_order=_teach_order(exps), rotation=rotation, rotation_order=rot_names,
-        notes=tuple(notes), made_on=today, seed=seed,
+        notes=tuple(notes), why_mode=_why_mode(mode, flare, empty, n_sessions), made_on=today, seed=seed,
     )
+
+
+def _why_mode(mode: str, flare: bool, empty: bool, n_sessions: int) -> str:
+    """Why this routine is the one shown, in one sentence (empty for a learned full routine)."""
+    if mode == "flare":
+        return "The stretches that have eased your pain most surely, best first."
+    if mode == "full":
+        return ""
+    if empty:
+        why = "There is no log yet, so this is the guides' default sequence: a starting point."
+    else:
+        more = MIN_SESSIONS - n_sessions
+        need = (f"it learns from {MIN_SESSIONS} sessions on ({more} more to go)" if more > 0
+                else "none of your stretches has a clear enough figure yet")
+        why = (f"Not yet learned from you ({n_sessions} session{'s' if n_sessions != 1 else ''} logged; "
+               f"{need}), so this is the guides' default sequence: a starting point.")
+    if flare:
+        why = ("Flare mode lists only stretches that have clearly eased your pain, and your log has none "
+               "yet. " + why)
+    return why
 
 
 def _extra_rounds(chosen: list[RoutineItem], tried: dict[str, _Stretch], tr: RoutineTrends, add) -> None:

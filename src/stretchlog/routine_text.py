@@ -44,7 +44,10 @@ def learning_line(r: "Routine") -> str:
     if not names:
         return ""
     if r.mode == "starting point":
-        return ("Every stretch here is new to your log: rate your pain just before and just after each. "
+        new = all(i.n_bouts == 0 for i in r.items)
+        start = ("Every stretch here is new to your log" if new
+                 else "Your log cannot rank these stretches yet")
+        return (f"{start}: rate your pain just before and just after each. "
                 f"If you rate only some, these teach the most per minute, first: {names}.")
     if len(r.experiments) == 1:
         return f"Experiment: {names}. Rate your pain just before and just after it."
@@ -73,6 +76,7 @@ def to_dict(r: "Routine") -> dict[str, Any]:
         "stretchlog": __version__,
         "mode": r.mode,
         "title": r.title,
+        "why_mode": r.why_mode,
         "minutes": r.minutes,
         "total_seconds": r.total_seconds,
         "learned_from": {
@@ -114,11 +118,8 @@ def to_markdown(r: "Routine") -> str:
     out.append(f"Learned from {r.learned_from}. Takes about {duration(r.total_seconds)}. "
                f"Made {r.made_on:%Y-%m-%d}.")
     out.append("")
-    if r.mode == "starting point":
-        out.append("**A starting point** from the guides' default sequence (hips first, lower back last).")
-        out.append("")
-    elif r.mode == "flare":
-        out.append("**What works first:** the stretches that eased your pain most surely, best first.")
+    if r.why_mode:
+        out.append(f"**{_md(r.why_mode)}**" + (" Hips first, lower back last." if r.mode == "starting point" else ""))
         out.append("")
     if r.items:
         out.append("| # | Stretch | Side | Hold x reps | Time | Why |")
