@@ -16,6 +16,7 @@ from stretchlog.plots_style import (
     HARMFUL_STYLE,
     INK,
     INSEPARABLE_STYLE,
+    NO_FIGURE_STYLE,
     MUTED,
     OKABE_ITO,
     SIDE_STYLE,
@@ -74,6 +75,9 @@ def _zero_line(ax: "Axes", label: str = "no change") -> None:
 def _xlim(ax: "Axes", *arrays: np.ndarray) -> None:
     vals = np.concatenate([np.asarray(a, dtype="float64").ravel() for a in arrays] + [np.zeros(1)])
     vals = vals[np.isfinite(vals)]
+    if vals.size == 1:  # nothing but the zero line: a plain scale around it
+        ax.set_xlim(-2, 2)
+        return
     lo, hi = float(vals.min()), float(vals.max())
     span = max(hi - lo, 1.0)
     ax.set_xlim(lo - 0.06 * span, hi + 0.06 * span)
@@ -169,8 +173,12 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
     used: dict[str, dict] = {}
     for i in range(n):
         if not np.isfinite(eff[i]):
-            style = INSEPARABLE_STYLE
-            _right_text(ax, i, "no estimate: cannot be told apart (see the notes)", muted=True)
+            if str(evidence[i]) == "cannot separate":
+                style = INSEPARABLE_STYLE
+                _right_text(ax, i, "no estimate: cannot be told apart (see the notes)", muted=True)
+            else:
+                style = NO_FIGURE_STYLE
+                _right_text(ax, i, "no figure yet: too few sessions (see the table)", muted=True)
             ax.axhline(i, color=style["color"], linestyle=style["ls"], linewidth=style["lw"],
                        zorder=1)
             used[style["label"]] = style
@@ -191,7 +199,7 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
     _y_names(ax, list(display_names(frame)))
     _xlim(ax, lo, hi, eff)
     _zero_line(ax)
-    order = [s["label"] for s in (*EVIDENCE_STYLE.values(), HARMFUL_STYLE, INSEPARABLE_STYLE)]
+    order = [s["label"] for s in (*EVIDENCE_STYLE.values(), HARMFUL_STYLE, INSEPARABLE_STYLE, NO_FIGURE_STYLE)]
     _legend_below(ax, [_handle(used[k]) for k in order if k in used], n)
     return ax
 
@@ -349,7 +357,9 @@ def left_right(frame: pd.DataFrame, *, measure: str = "tightness", ax: "Axes | N
     titles(ax, title, "Circle = left side, square = right side; the largest difference at the top.",
            xlabel=xlabel)
     if not n:
-        return _empty(ax, "No one-sided stretches logged on both sides yet.",
+        message = ("No one-sided stretch has had both sides rated for tightness on the same day yet."
+                   if tight else "No one-sided stretch has a relief figure for both sides yet.")
+        return _empty(ax, message,
                       xlim=(-0.3, 10.3) if tight else (-2, 2), zero=not tight)
     y = np.arange(n)
     left = _floats(data, cols[0], np.full(n, np.nan))
@@ -373,6 +383,8 @@ def left_right(frame: pd.DataFrame, *, measure: str = "tightness", ax: "Axes | N
             text = f"left \u2212 right {signed(diff)}"
             if np.isfinite(lo[i]) and np.isfinite(hi[i]):
                 text += f" ({signed(lo[i])} to {signed(hi[i])})"
+            else:
+                text += " (too few days to judge)"
         if flags[i]:
             text += ": imbalance"
         _right_text(ax, i, text, warn=flags[i])

@@ -22,6 +22,7 @@ __all__ = [
     "EVIDENCE_STYLE",
     "HARMFUL_STYLE",
     "INSEPARABLE_STYLE",
+    "NO_FIGURE_STYLE",
     "evidence_style",
     "SIDE_STYLE",
     "get_axes",
@@ -68,6 +69,9 @@ EVIDENCE_STYLE = {
 #: A stretch the log cannot tell apart from another one (no estimate).
 INSEPARABLE_STYLE = dict(color=OKABE_ITO["grey"], marker="", filled=False, ls=":", lw=1.0,
                          label="cannot be told apart (no estimate)")
+#: A stretch the log has too little of for a figure yet.
+NO_FIGURE_STYLE = dict(color=OKABE_ITO["grey"], marker="", filled=False, ls=(0, (1, 4)), lw=1.0,
+                       label="not enough data yet (no figure)")
 #: A stretch that credibly makes pain worse.
 HARMFUL_STYLE = dict(color=OKABE_ITO["vermillion"], marker="X", filled=True, ls="-", lw=2.4,
                      label="makes pain worse (ease off)")

@@ -29,6 +29,7 @@ import stretchlog.routine_build  # noqa: F401  (routine() loads it on first use)
 from stretchlog import __version__, plots
 from stretchlog.catalog import Catalog, load_catalog
 from stretchlog.effects import lasting_relief, meaningful_sessions, relief_report
+from stretchlog.effects_more import share_words
 from stretchlog.logfile import LoadedLog, load_log
 from stretchlog.routine import routine
 from stretchlog.segments import segments
@@ -156,8 +157,7 @@ def _ul(items) -> str:
 def _overview(summary, ses: pd.DataFrame, charts: list[str]) -> str:
 
     rows = [
-        ["Sessions", f"{summary.n_sessions} from {summary.first_date} to {summary.last_date} "
-                     f"({summary.days} days, about {summary.sessions_per_week} a week)"],
+        ["Sessions", summary.sessions_line],
         ["Bouts (one row of the log each)", f"{summary.n_bouts}, {summary.n_stretches} different stretches"
                                             + (f" ({summary.n_custom} of your own)" if summary.n_custom else "")],
         ["How pain was rated", ", ".join(f"{k}: {v} sessions" for k, v in summary.styles.items())],
@@ -199,7 +199,8 @@ def _relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: lis
             rows.append([
                 "" if pd.isna(r.rank) else int(r.rank),
                 r.name,
-                _num(r.effect, 2, signed=True) if has else "cannot tell",
+                _num(r.effect, 2, signed=True) if has else (
+                    "cannot tell" if r.evidence == "cannot separate" else "not yet"),
                 f"{_num(r.ci_low, 2, True)} to {_num(r.ci_high, 2, True)}" if has else "",
                 _percent(r.p_helps) if has else "",
                 int(r.n_bouts),
@@ -217,7 +218,11 @@ def _relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: lis
         out.append(_ul(f"{r['names']}: {r['reason']}. {r['advice']}" for r in report.groups.to_dict("records")))
     if report.notes:
         out.append("<h3>Notes on the fit</h3>" + _ul(report.notes))
-    if len(lasting) and len(eff):
+    if len(lasting) and len(eff) and lasting["lasting"].isna().all():
+        reasons = list(dict.fromkeys(str(r) for r in lasting["reason"] if str(r)))
+        why = reasons[0] if len(reasons) == 1 else "no stretch has a figure yet"
+        out.append(_p(f"Does the relief last until the next session? Not enough data yet: {why}."))
+    elif len(lasting) and len(eff):
         uri = _png(plots.relief_lasting(eff, lasting))
         charts.append(uri)
         out.append(_figure(uri, "Immediate and lasting relief per stretch",
@@ -228,7 +233,7 @@ def _relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: lis
         if not math.isnan(share):
             out.append(_p(
                 f"Sessions with a change you would notice (at least 2 points or 30% less pain "
-                f"from start to end): {100 * share:.0f}% of all {int(meaningful.iloc[0]['n_with'])} sessions."
+                f"from start to end): {share_words(share, int(meaningful.iloc[0]['n_with']))}."
             ))
     out.append("</section>")
     return "".join(out)
@@ -289,22 +294,17 @@ def _pain_lines(pain) -> list[str]:
     lines = [f"Trend: {pain.verdict}: {pain.why}."]
     change = pain.change
     if change is not None:
-        lines.append(
-            f"First four weeks ({change.first_from} to {change.first_to}) against the last four "
-            f"({change.last_from} to {change.last_to}): {change.judgement}: {change.why}."
-        )
+        lines.append(change.sentence)
     return lines
 
 
 def _habits(hb) -> str:
     out = ['<section id="habits"><h2>Habits</h2>']
     rows = [
-        ["Sessions a week", f"{hb.sessions_per_week:.1f} on average; {hb.sessions_per_week_recent:.1f} "
-                            "in the last four weeks of the log"],
-        ["Longest break", f"{hb.longest_gap_days} days ({hb.gap_from} to {hb.gap_to})"
+        ["Sessions a week", hb.rate_sentence],
+        ["Longest break", f"{hb.longest_gap_days} day{'s' if hb.longest_gap_days != 1 else ''} ({hb.gap_from} to {hb.gap_to})"
                           if hb.longest_gap_days else "none"],
-        ["Current streak", f"{hb.streak_last_log} day(s) up to the last session logged ({hb.last_date}); "
-                           f"{hb.streak_today} day(s) up to today"],
+        ["Current streak", hb.streak_sentence],
     ]
     tod = hb.to_frame().iloc[0]
     rows.append(["Evening vs morning", f"{tod['time_of_day_verdict']}: {tod['time_of_day_why']}"])
@@ -320,6 +320,8 @@ def _routine(rt, charts: list[str]) -> str:
     out = ['<section id="routine"><h2>Your routine: what works first</h2>']
     out.append(_p(f"{rt.title}: takes about {rt.total_seconds // 60} min {rt.total_seconds % 60} s. "
                   f"Learned from {rt.learned_from}."))
+    if rt.why_mode:
+        out.append(_p(rt.why_mode))
     uri = _png(plots.routine_card(rt))
     charts.append(uri)
     out.append(_figure(uri, "Your routine as a card", "Print it with 'stretchlog routine LOG --format pdf'."))
@@ -483,24 +485,38 @@ def build_report(
     made = (today or date.today()).isoformat()
     span = f"{summary.first_date} to {summary.last_date}" if summary.first_date else "no sessions yet"
     name = Path(log.source).name
+    main = _safety(tr.flags) + "".join(body) + _method()
+    # Link only the sections this log has (a new log has no relief or trends yet).
+    nav = "".join(
+        f'<a href="#{anchor}">{label}</a>'
+        for anchor, label in _NAV
+        if f'<section id="{anchor}"' in main
+    )
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>stretchlog report: {_e(name)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>Your stretching report</h1><p class=\"meta\">Log <strong>{_e(name)}</strong>, "
         f"{_e(span)}. Made {_e(made)} by stretchlog {_e(__version__)}.</p>"
-        '<nav><a href="#overview">Overview</a><a href="#relief">Relief</a><a href="#trends">Trends</a>'
-        '<a href="#habits">Habits</a><a href="#routine">Routine</a><a href="#method">How to read</a></nav>'
+        f"<nav>{nav}</nav>"
         "</header><main>"
-        + _safety(tr.flags)
-        + "".join(body)
-        + _method()
+        + main
         + "</main><footer><p>"
         + _e(f"stretchlog {__version__} · input {name} ({summary.n_bouts} bouts, {span}) · made {made}. ")
         + _e(DISCLAIMER)
         + "</p></footer></body></html>\n"
     )
     return page, {"routine": rt, "flags": tr.flags, "n_charts": len(charts)}
+
+
+_NAV: tuple[tuple[str, str], ...] = (
+    ("overview", "Overview"),
+    ("relief", "Relief"),
+    ("trends", "Trends"),
+    ("habits", "Habits"),
+    ("routine", "Routine"),
+    ("method", "How to read"),
+)
 
 
 def write_report(
