@@ -6,6 +6,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis profiles: "default" keeps `make test` short; STRETCHLOG_DEEP_TESTS=1 runs
+# the property and fuzz tests with many more examples, for deliberate runs.
+DEEP = os.environ.get("STRETCHLOG_DEEP_TESTS") == "1"
+settings.register_profile("default", deadline=None)
+settings.register_profile("deep", max_examples=1000, deadline=None)
+settings.load_profile("deep" if DEEP else "default")
+
+
+def examples(normal: int, deep: int) -> int:
+    """How many Hypothesis examples a slow property runs: few in `make test`, many when deep."""
+    return deep if DEEP else normal
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
