@@ -164,3 +164,99 @@ def test_names_are_printed_as_typed_not_as_emoji_codes(write):
     result = run("validate", str(write(text)))
     assert result.exit_code == 0
     assert "my :smile: twist" in result.output and "\U0001f604" not in result.output
+
+
+# ---------------------------------------------------------------- file problems and import's arguments
+
+
+def _flat(result) -> str:
+    return " ".join(result.output.split())  # as read, whatever the terminal's wrapping
+
+
+def _one_sentence(result) -> None:
+    """A problem with the whole file is one plain sentence, not an empty Row/Column/Value table."""
+    assert "Row" not in result.output and "┃" not in result.output, result.output
+    assert "Nothing was changed" in _flat(result) or "Nothing was written" in _flat(result)
+
+
+def test_validate_missing_file_folder_and_unreadable_file_are_one_line(tmp_path, write, monkeypatch):
+    missing = run("validate", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == 1 and "there is no such file" in _flat(missing)
+    _one_sentence(missing)
+    folder = run("validate", str(tmp_path))
+    assert folder.exit_code == 1 and "this is a folder" in _flat(folder)
+    _one_sentence(folder)
+    empty = run("validate", str(write(b"")))
+    assert empty.exit_code == 1 and "empty" in _flat(empty)
+    _one_sentence(empty)
+
+    # unreadable: chmod 000 does not stop root, so the reader's open() is made to refuse
+    import stretchlog.logfile as logfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(logfile, "open", refuse, raising=False)
+    locked = run("validate", str(write(HEADER + "\n")))
+    assert locked.exit_code == 1 and "permission to read it is denied" in _flat(locked)
+    _one_sentence(locked)
+
+
+SHEET = "date,time,stretches,holds,pain pre,pain post\n2026-10-01,21:00,pigeon; hamstring,60;10,6,3\n"
+
+
+def test_import_with_a_missing_sheet_says_how_to_call_it(tmp_path, write):
+    log = write(HEADER + "\n", "log.csv")
+    before = log.read_bytes()
+    result = run("import", str(tmp_path / "my-sheet.csv"), str(log))
+    assert result.exit_code == 1
+    out = _flat(result)
+    assert f"No such file: {tmp_path / 'my-sheet.csv'}" in out
+    usage = "Usage: stretchlog import SHEET LOG (the one-row-per-session spreadsheet first, then the log to add to)"
+    assert usage in out
+    _one_sentence(result)
+    assert log.read_bytes() == before
+
+
+def test_import_with_a_folder_for_the_sheet(tmp_path):
+    result = run("import", str(tmp_path), str(tmp_path / "log.csv"))
+    assert result.exit_code == 1 and "is a folder, not a sheet" in _flat(result)
+    _one_sentence(result)
+    assert not (tmp_path / "log.csv").exists()
+
+
+def test_import_with_its_arguments_swapped_shows_the_right_order(tmp_path, write, example_text):
+    log = write(example_text, "log.csv")
+    sheet = write(SHEET, "sheet.csv")
+    before = (log.read_bytes(), sheet.read_bytes())
+    result = run("import", str(log), str(sheet))
+    assert result.exit_code == 2
+    out = _flat(result)
+    assert "The arguments look swapped" in out
+    assert f"stretchlog import {sheet} {log}" in out
+    assert "Row" not in result.output
+    assert (log.read_bytes(), sheet.read_bytes()) == before
+    assert not (tmp_path / ".stretchlog-backups").exists()
+    # and the right order works
+    assert run("import", str(sheet), str(log), "--dry-run").exit_code == 0
+
+
+def test_import_of_a_log_as_a_sheet_says_what_it_is_not_a_problem_per_bout(tmp_path, write, example_text):
+    log = write(example_text, "log.csv")
+    result = run("import", str(log), str(tmp_path / "new.csv"))
+    assert result.exit_code == 1
+    out = _flat(result)
+    assert "is a stretch log (one row per bout), not a sheet with one row per session" in out
+    assert "Usage: stretchlog import SHEET LOG" in out
+    assert "Row" not in result.output
+    assert not (tmp_path / "new.csv").exists()
+
+
+def test_a_bad_sheet_is_called_a_sheet_not_a_log(write, tmp_path):
+    sheet = write("date,stretches\n2026-10-01,pigeon\n", "sheet.csv")
+    result = run("import", str(sheet), str(tmp_path / "log.csv"))
+    assert result.exit_code == 1
+    out = _flat(result)
+    assert "is not a valid one-row-per-session sheet: 3 problems" in out
+    assert "stretch log" not in out
+    assert "a column for hold_s" in out

@@ -2,8 +2,9 @@
 
 Only typer and the standard library are imported here; everything else is
 imported when a command runs, so ``stretchlog --help`` stays fast. Exit codes:
-0 done, 1 nothing was written (the log or the session has problems, or you
-stopped), 2 bad usage (a quick-form typo, a bad --date).
+0 done, 1 nothing was written (the log, the sheet or the session has problems, or
+you stopped), 2 bad usage (a quick-form typo, a bad --date, import's arguments
+swapped).
 """
 
 from __future__ import annotations
@@ -218,6 +219,33 @@ def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, ba
         _print_done(console, result, log, what=f"{n} bout{'s' if n != 1 else ''}")
 
 
+_IMPORT_USAGE = (
+    "Usage: stretchlog import SHEET LOG (the one-row-per-session spreadsheet first, then the log to add to)."
+)
+
+
+def _check_import_arguments(sheet: Path, log: Path, err, header_kind) -> None:
+    """Stop before reading anything when SHEET is missing, or SHEET and LOG look swapped."""
+    if not sheet.exists():
+        hint = ""
+        if log.exists() and header_kind(log) == "sheet":
+            hint = f" ({log} looks like the sheet: is it the first argument you meant?)"
+        err.print(f"No such file: {sheet}{hint}. {_IMPORT_USAGE} Nothing was written.", markup=False)
+        raise typer.Exit(1)
+    if sheet.is_dir():
+        err.print(f"{sheet} is a folder, not a sheet. {_IMPORT_USAGE} Nothing was written.", markup=False)
+        raise typer.Exit(1)
+    if header_kind(sheet) == "log" and header_kind(log) == "sheet":
+        err.print(
+            f"The arguments look swapped: {sheet} is a stretch log (one row per bout) and {log} looks like a "
+            f"one-row-per-session sheet. {_IMPORT_USAGE} Run:\n  stretchlog import {log} {sheet}\n"
+            "Nothing was written.",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(2)
+
+
 def import_sheet(
     sheet: Path = typer.Argument(..., help="A CSV sheet with one row per session.", show_default=False,
                                  metavar="SHEET"),
@@ -236,24 +264,36 @@ def import_sheet(
     "60;10;45"), pain_before and pain_after (one number per session); time, reps,
     sides, tightness and notes are optional. Every bad row is listed and nothing is
     written until all rows are good; then all sessions are added in one step.
+    The sheet comes first, then the log: with the two swapped (a log first, a
+    sheet second), nothing is written and the right order is shown (exit 2).
     """
     import warnings
 
     from stretchlog.append import AppendError, append_sessions
-    from stretchlog.cli import _console, _load_catalog, _settle
+    from stretchlog.cli import _console, _err_console, _load_catalog, _settle
     from stretchlog.errors import LogError, StretchlogWarning
     from stretchlog.render import print_problems
-    from stretchlog.widesheet import import_wide
+    from stretchlog.widesheet import header_kind, import_wide
 
     _settle()
     cat = _load_catalog(catalog)
     console = _console()
+    _check_import_arguments(sheet, log, _err_console(), header_kind)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", StretchlogWarning)
         try:
             rows = import_wide(sheet, catalog=cat)
         except LogError as exc:
-            print_problems(console, exc)
+            if header_kind(sheet) == "log":
+                # read as a sheet, a log gives a problem per bout: say what it is instead
+                _err_console().print(
+                    f"{sheet} is a stretch log (one row per bout), not a sheet with one row per session. "
+                    f"{_IMPORT_USAGE} Nothing was written.",
+                    markup=False,
+                    highlight=False,
+                )
+            else:
+                print_problems(console, exc, what="one-row-per-session sheet")
             raise typer.Exit(1) from None
     for w in caught:
         if issubclass(w.category, StretchlogWarning):

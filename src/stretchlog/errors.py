@@ -9,7 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "LogError", "CatalogError", "StretchlogWarning", "format_problems"]
+__all__ = ["Problem", "LogError", "CatalogError", "StretchlogWarning", "format_problems", "shown_value"]
+
+#: Values longer than this are shortened when shown (a runaway cell can hold a whole file).
+SHOWN_MAX_CHARS = 60
+
+
+def shown_value(value: str) -> str:
+    """A cell's value as messages show it: quoted, and shortened when long.
+
+    Examples
+    --------
+    >>> shown_value("pigeon")
+    "'pigeon'"
+    >>> shown_value("")
+    '(empty)'
+    >>> shown_value("9" * 100)
+    "'999999999999999999999999999999999999999999999999999999999999'... (100 characters)"
+    """
+    if value == "":
+        return "(empty)"
+    if len(value) <= SHOWN_MAX_CHARS:
+        return repr(value)
+    return f"{value[:SHOWN_MAX_CHARS]!r}... ({len(value)} characters)"
 
 
 @dataclass(frozen=True, order=True)
@@ -45,12 +67,11 @@ class Problem:
             where.append(f"column '{self.column}'")
         head = ", ".join(where) if where else "file"
         if self.kind == "warning":
-            shown = "" if self.value is None else f" {self.value!r}"
+            shown = "" if self.value is None else f" {shown_value(self.value)}"
             return f"{head}:{shown} {self.expected}"
         if self.value is None:
             return f"{head}: {self.expected}"
-        shown = repr(self.value) if self.value != "" else "(empty)"
-        return f"{head}: got {shown}, expected {self.expected}"
+        return f"{head}: got {shown_value(self.value)}, expected {self.expected}"
 
 
 def format_problems(problems: tuple[Problem, ...] | list[Problem], limit: int | None = None) -> str:

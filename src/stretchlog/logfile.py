@@ -13,8 +13,11 @@ How a file is read, in order, failing fast where the rest cannot be read:
    problem (only the first 64 KiB is looked at for binary input);
 2. header: semicolon- or tab-separated files, duplicated and missing columns;
 3. cells: each text cell parsed to its type, with hints for the usual spreadsheet
-   conventions (``22/11/2026``, ``7/10``, ``6,5``, ``7:15 AM``, ``L``);
-4. ranges and allowed values: the pandera schema :data:`stretchlog.schema.INPUT`;
+   conventions (``22/11/2026``, ``7/10``, ``6,5``, ``7:15 AM``, ``L``, R's ``NA``);
+   control characters, overlong cells and cells that swallowed rows (a stray
+   double quote) are reported in any column;
+4. ranges and allowed values: the pandera schema :data:`stretchlog.schema.INPUT`, whose
+   bounds (dates 1900-2099, reps up to 1000, ...) are docs/log-format.md's;
 5. sessions and pain chains: :mod:`stretchlog.chains`.
 """
 
@@ -114,11 +117,13 @@ def _read_source(source: Source) -> tuple[bytes, str]:
                 _check_header_line(head, name)
                 return head + fh.read(), name
         except FileNotFoundError:
-            raise LogError([Problem(None, None, None, f"a log file at {path} (there is no such file)")], name) from None
+            raise _file_problem("a log file, but there is no such file (check the name and the folder)", name) from None
         except IsADirectoryError:
-            raise LogError([Problem(None, None, None, f"a log file, but {path} is a folder")], name) from None
+            raise _file_problem("a log file, but this is a folder", name) from None
         except PermissionError:
-            raise LogError([Problem(None, None, None, f"a readable file (permission denied for {path})")], name) from None
+            raise _file_problem("a file you may read, but permission to read it is denied", name) from None
+        except OSError as exc:
+            raise _file_problem(f"a readable file, but it cannot be read ({exc.strerror or exc})", name) from None
     name = getattr(source, "name", "<buffer>")
     data = source.read()
     if isinstance(data, str):
@@ -146,7 +151,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 def _check_head(head: bytes, name: str) -> None:
     """Fail fast on input that cannot be a CSV log, looking at its first bytes only."""
-    if not head.strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():
         raise _file_problem(
             "a CSV log with a header row (this file is empty); the header needs at least "
             + ", ".join(schema.REQUIRED_COLUMNS),
@@ -182,7 +187,8 @@ def _check_header_line(head: bytes, name: str) -> None:
     if len(line) >= _HEAD_BYTES:
         raise _file_problem("a header row first (this file has no line break in its first 64 KiB)", name)
     text = line.decode("utf-8", errors="replace").lstrip("\ufeff")
-    cells = {_norm_header(c) for c in re.split(r"[,;\t]", text)}
+    # quoting is CSV syntax, not content: '"date","stretch"' names the same columns
+    cells = {_norm_header(c.strip().strip("\"")) for c in re.split(r"[,;\t]", text)}
     if not cells & set(_KNOWN):
         shown = text.strip()[:60]
         raise LogError(
@@ -206,7 +212,7 @@ def _decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        row = raw.count(b"\n", 0, exc.start) + 1
+        row = _row_at(raw, exc.start)
         byte = raw[exc.start]
         try:
             guess = bytes([byte]).decode("cp1252")
@@ -228,6 +234,16 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
+def _row_at(raw: bytes, pos: int) -> int:
+    """The row (as a spreadsheet counts rows: quoted line breaks stay in their row) holding byte ``pos``."""
+    prefix = raw[:pos].decode("utf-8", errors="replace")
+    try:
+        # a sentinel lands in the record that holds the byte, however the prefix ends
+        return sum(1 for _ in csv.reader(io.StringIO(prefix + "x", newline="")))
+    except csv.Error:
+        return raw.count(b"\n", 0, pos) + 1
+
+
 # --------------------------------------------------------------------------- header
 
 
@@ -235,17 +251,44 @@ def _norm_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
+def _first_record(text: str, delimiter: str = ",") -> list[str]:
+    """The first CSV record of ``text`` (the header), quotes and line ends read as CSV does."""
+    head = text[: 2 * _HEAD_BYTES]  # the header line is shorter than 64 KiB (see _check_header_line)
+    return next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+
+
+def _column_label(written: str, position: int) -> str:
+    """A column's name as messages show it: as written, or 'column N' when it cannot be shown."""
+    ok = 0 < len(written) <= schema.COLUMN_NAME_MAX_CHARS and written.isprintable()
+    return written if ok else f"column {position}"
+
+
 def _header(text: str, name: str, problems: _Collector, warns: list[Problem]) -> tuple[list[str], list[str]]:
     """Parse the header row; returns (normalised names, names as written)."""
-    first_line = text.split("\n", 1)[0].rstrip("\r")
     try:
-        written = next(csv.reader([first_line]), [])
+        written = _first_record(text)
     except csv.Error as exc:
         raise LogError([Problem(1, None, None, f"a readable header row ({exc})")], name) from None
+    if len(written) > schema.COLUMNS_MAX:
+        raise LogError(
+            [
+                Problem(
+                    1,
+                    None,
+                    None,
+                    f"a header of at most {schema.COLUMNS_MAX} columns, but this one has {len(written)}: "
+                    "is the first row really the header?",
+                )
+            ],
+            name,
+        )
     names = [_norm_header(h) for h in written]
     if not set(schema.REQUIRED_COLUMNS) <= set(names):
         for sep, label in ((";", "semicolon"), ("\t", "tab")):
-            alt = [_norm_header(h) for h in next(csv.reader([first_line], delimiter=sep), [])]
+            try:
+                alt = [_norm_header(h) for h in _first_record(text, sep)]
+            except csv.Error:
+                continue
             if set(schema.REQUIRED_COLUMNS) <= set(alt):
                 raise LogError(
                     [
@@ -261,6 +304,19 @@ def _header(text: str, name: str, problems: _Collector, warns: list[Problem]) ->
                     ],
                     name,
                 )
+    for pos, shown in enumerate(written, start=1):
+        if len(shown) > schema.COLUMN_NAME_MAX_CHARS:
+            problems.add(
+                Problem(
+                    1,
+                    f"column {pos}",
+                    shown,
+                    f"a column name of at most {schema.COLUMN_NAME_MAX_CHARS} characters (this one has "
+                    f"{len(shown)}){_quote_hint(shown)}",
+                )
+            )
+        elif _CELL_CONTROL.search(shown) or "\n" in shown or "\r" in shown:
+            problems.add(Problem(1, f"column {pos}", shown, "a column name on one line, without control characters"))
     seen: dict[str, int] = {}
     for pos, (norm, shown) in enumerate(zip(names, written), start=1):
         if norm in seen:
@@ -290,13 +346,53 @@ def _header(text: str, name: str, problems: _Collector, warns: list[Problem]) ->
 # bad ones; _parse_column spreads them back over the rows. Parsing the distinct
 # values only keeps a million-row log fast without per-row Python work.
 
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+# ASCII digits only: Python's \d also matches other scripts' digits ('٣', '６'), which
+# pandas cannot read as numbers; they would come back empty instead of as a problem.
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _IS_NUMBER = re.compile(rf"^{_NUMBER}$")
+#: Control characters a cell may not hold (tab, CR and LF are text; DEL is not).
+_CELL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CELL_CONTROL.match(chr(b)))
+#: Whole numbers above this are not exact as floats: reported, never rounded.
+_EXACT_WHOLE = 2.0**53
+#: What people and programs write for "no value"; the contract's is an empty cell.
+_MISSING_MARKERS = {"na", "n/a", "nan", "null", "none", "#n/a", "-", "--", "?"}
+_R_NA = 'write empty cells, not NA: in R use write.csv(..., na = "")'
 
 
-def _parse_column(raw: pd.Series, rows: np.ndarray, column: str, parse, hint, problems: _Collector) -> pd.Series:
+def _missing_hint(value: str) -> str:
+    """A fix for a value that stands for "missing" (R's NA, pandas' nan, Excel's #N/A), else ''."""
+    v = value.strip()
+    if v == "NA":
+        return f"; {_R_NA}"
+    if v.lower() == "#n/a":
+        return "; #N/A is a spreadsheet formula error: fix the formula, or leave the cell empty"
+    if v.lower() in _MISSING_MARKERS:
+        return f"; leave the cell empty for a missing value, not '{v}'"
+    return ""
+
+
+def _quote_hint(value: str) -> str:
+    """A note on a cell that holds line breaks or is very long: the mark of a stray double quote."""
+    lines = value.count("\n") + value.count("\r") - value.count("\r\n")
+    if lines or len(value) > schema.CELL_MAX_CHARS:
+        joined = f" runs over {lines + 1} lines" if lines else f" has {len(value)} characters"
+        return (
+            f". This cell{joined}: a double quote opened in it (or before it) and closed much later "
+            'joins rows into one cell; remove the stray quote, or write it twice ("") inside a quoted cell'
+        )
+    return ""
+
+
+def _parse_column(
+    raw: pd.Series, rows: np.ndarray, column: str, parse, hint, problems: _Collector, control: bool = True
+) -> pd.Series:
     codes, uniques = pd.factorize(raw, sort=False)
-    values_u, bad_u = parse(pd.Series(uniques, dtype="str"))
+    uniques = pd.Series(uniques, dtype="str")
+    damaged = _bad_cells(uniques, control)
+    if damaged.any():  # reported first: the one problem kept for the cell
+        problems.add_mask(raw, rows, damaged[codes], column, _cell_hint)
+    values_u, bad_u = parse(uniques)
     values = pd.Series(values_u.array.take(codes), index=raw.index)
     problems.add_mask(raw, rows, np.asarray(bad_u)[codes], column, hint)
     return values
@@ -308,16 +404,23 @@ def _number_hint(column: str):
     def hint(value: str) -> str:
         v = value.strip()
         if _IS_NUMBER.match(v):
-            return expected  # a number, but not a whole one
-        if re.fullmatch(r"\d+(?:\.\d+)?\s*/\s*10", v):
+            return expected  # a number, but not a whole one, or too large to be one
+        if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?\s*/\s*10", v):
             return f"{expected}: write just the number ({v.split('/')[0].strip()}), not a fraction"
-        if re.fullmatch(r"[+-]?\d+,\d+", v):
+        if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", v):
             return f"{expected}, with a decimal point ({v.replace(',', '.')}), not a decimal comma"
-        if re.fullmatch(r"\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds|x|%)", v, flags=re.I):
+        if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?\s*(?:s|sec|secs|seconds|x|%)", v, flags=re.I):
             return f"{expected}: a bare number with no unit"
+        missing = _missing_hint(v)
+        if missing:
+            return expected + missing
+        if re.fullmatch(r"[+-]?(?:inf|infinity)", v, flags=re.I) or re.fullmatch(r"[+-]?0[xX][0-9a-fA-F]+", v):
+            return f"{expected}, written as plain decimal digits"
+        if re.search(r"\d", v) and not re.search(r"[0-9]", v):
+            return f"{expected}, written with the digits 0-9"
         if re.search(r"[A-Za-z]", v):
             return f"{expected}, written in digits"
-        return expected
+        return expected + _quote_hint(value)
 
     return hint
 
@@ -328,9 +431,14 @@ def _numbers(whole: bool):
         empty = t.eq("")
         ok = t.str.fullmatch(_IS_NUMBER.pattern) & ~empty
         values = pd.to_numeric(t.where(ok), errors="coerce").astype("float64")
+        values = values + 0.0  # -0 is 0
+        # a number pandas cannot read is a problem, never an empty cell
+        ok = ok & values.notna()
         bad = ~ok & ~empty
         if whole:
-            frac = values.notna() & (values != np.floor(values.fillna(0)))
+            # fractions, and numbers too large to be exact whole numbers (1e400, fifty 9s):
+            # the hint states the column's range
+            frac = values.notna() & ((values.abs() > _EXACT_WHOLE) | (values != np.floor(values.fillna(0))))
             bad = bad | frac
             return values.where(~frac).round().astype("Int64"), bad.to_numpy()
         return values, bad.to_numpy()
@@ -338,26 +446,35 @@ def _numbers(whole: bool):
     return parse
 
 
+_DATE_RANGE = f"a date from {schema.DATE_MIN} to {schema.DATE_MAX}"
+
+
 def _date_hint(value: str) -> str:
     v = value.strip()
     base = schema.column_meta("date")["expected"]
     if v == "":
         return f"{base}; the date is required"
-    if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", v):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v) and not schema.DATE_MIN <= v <= schema.DATE_MAX:
+        return f"{_DATE_RANGE}, written YYYY-MM-DD"
+    if re.fullmatch(r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}", v):
         return (
             f"{base}: this looks like a spreadsheet's local date format (day/month/year or "
             "month/day/year), which is ambiguous; format the column as YYYY-MM-DD before exporting"
         )
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", v):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", v):
         return f"{base}: this is not a real calendar date"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", v):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ].*", v):
         return f"{base}: the date alone, with the time (if any) in the 'time' column"
-    return base
+    missing = _missing_hint(v)
+    if missing:
+        return f"{base}; the date is required{missing}"
+    return base + _quote_hint(value)
 
 
 def _dates(text: pd.Series):
     t = text.str.strip()
-    ok = t.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    # the bounds first: pandas' dates end in 2262 and a year 0001 would not fit
+    ok = t.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}") & t.ge(schema.DATE_MIN) & t.le(schema.DATE_MAX)
     parsed = pd.to_datetime(t.where(ok), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     return parsed, parsed.isna().to_numpy()
 
@@ -366,12 +483,12 @@ def _time_hint(value: str) -> str:
     base = schema.column_meta("time")["expected"]
     if re.search(r"[ap]\.?m\.?$", value.strip(), flags=re.I):
         return f"{base}: 24-hour time without AM/PM (7:15 PM is 19:15)"
-    return base
+    return base + (_missing_hint(value) or _quote_hint(value))
 
 
 def _times(text: pd.Series):
     t = text.str.strip()
-    m = t.str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+    m = t.str.extract(r"^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
     hh = pd.to_numeric(m[0], errors="coerce")
     mm = pd.to_numeric(m[1], errors="coerce")
     ss = pd.to_numeric(m[2], errors="coerce").fillna(0)
@@ -389,7 +506,9 @@ _SIDE_HINTS = {
 def _side_hint(value: str) -> str:
     expected = schema.column_meta("side")["expected"]
     suggestion = _SIDE_HINTS.get(value.strip().lower())
-    return f"{expected}: did you mean '{suggestion}'?" if suggestion else expected
+    if suggestion:
+        return f"{expected}: did you mean '{suggestion}'?"
+    return expected + (_missing_hint(value) or _quote_hint(value))
 
 
 def _sides(text: pd.Series):
@@ -399,9 +518,102 @@ def _sides(text: pd.Series):
     return t.where(ok).astype("str"), (~ok).to_numpy()
 
 
+_STRETCH = f"the name of a stretch, on one line, at most {schema.STRETCH_MAX_CHARS} characters"
+
+
+def _stretch_hint(value: str) -> str:
+    v = value.strip()
+    if v == "":
+        return "the name of a stretch; it is required"
+    if v == "NA":
+        return f"the name of a stretch; it is required: {_R_NA}"
+    return _STRETCH + _quote_hint(value)
+
+
 def _stretches(text: pd.Series):
     t = text.str.strip()
-    return t.where(t.ne("")).astype("str"), t.eq("").to_numpy()
+    bad = t.eq("") | t.eq("NA") | t.str.len().gt(schema.STRETCH_MAX_CHARS) | t.str.contains(r"[\r\n]", regex=True)
+    return t.where(~bad).astype("str"), bad.to_numpy()
+
+
+def _cell_hint(value: str) -> str:
+    """What a cell that :func:`_bad_cells` found should have been."""
+    found = _CELL_CONTROL.search(value)
+    if found:
+        return (
+            f"text without control characters, but this cell has U+{ord(found.group()):04X} at character "
+            f"{found.start() + 1}: the file looks damaged; retype the cell or export the file again"
+        )
+    return f"a cell of at most {schema.CELL_MAX_CHARS} characters, but this one has {len(value)}" + _quote_hint(value)
+
+
+def _bad_cells(uniques: pd.Series, control: bool) -> np.ndarray:
+    """Distinct cells no column may hold: control characters (a damaged file), or too long."""
+    bad = uniques.str.len().gt(schema.CELL_MAX_CHARS).to_numpy()
+    if control:
+        bad = bad | uniques.str.contains(_CELL_CONTROL.pattern, regex=True).to_numpy()
+    return bad
+
+
+def _swallowed_rows(cell: str, width: int) -> int:
+    """Lines after the first of a multi-line cell that split into a whole row of cells."""
+    if width < 2:
+        return 0
+    lines = re.split(r"\r\n|\r|\n", cell)[1:]
+    return sum(1 for line in lines if line.count(",") >= width - 1)
+
+
+def _text_columns(
+    raw: pd.DataFrame,
+    rows: np.ndarray,
+    columns: dict[str, str],
+    control: bool,
+    problems: _Collector,
+    warns: list[Problem],
+    width: int,
+) -> None:
+    """Check the columns kept as text (notes, your own columns), whose cells may span lines.
+
+    Reported: :func:`_bad_cells`, and a cell holding lines that split into a whole row
+    of the file's ``width`` cells (a stray quote swallowed them). Notes that are
+    exactly 'NA' are kept as text, with one warning: R writes NA for "no note"
+    unless told otherwise.
+    """
+    for column, label in columns.items():
+        codes, uniques = pd.factorize(raw[column], sort=False)
+        u = pd.Series(uniques, dtype="str")
+        bad = _bad_cells(u, control)
+        if bad.any():
+            problems.add_mask(raw[column], rows, bad[codes], label, _cell_hint)
+        multiline = np.flatnonzero(u.str.contains("[\r\n]", regex=True).to_numpy())
+        swallowed = np.zeros(len(u), bool)
+        for i in multiline:
+            swallowed[i] = _swallowed_rows(u.iat[i], width) > 0
+        if swallowed.any():
+            problems.add_mask(
+                raw[column],
+                rows,
+                swallowed[codes],
+                label,
+                lambda v: (
+                    f"text, but this cell holds {_swallowed_rows(v, width)} line(s) that look like rows of the "
+                    "log: a double quote opened in it (or before it) and closed much later joins rows into one "
+                    'cell; remove the stray quote, or write it twice ("") inside a quoted cell'
+                ),
+            )
+        if column == "notes" and u.eq("NA").any():
+            na = codes == int(np.flatnonzero(u.eq("NA").to_numpy())[0])
+            n = int(na.sum())
+            warns.append(
+                Problem(
+                    int(rows[na][0]),
+                    "notes",
+                    "NA",
+                    f"is kept as the text 'NA' ({n} row{'s' if n != 1 else ''}). If it means 'no note' "
+                    f"(R writes NA for a missing value), {_R_NA}",
+                    "warning",
+                )
+            )
 
 
 # --------------------------------------------------------------------------- schema
@@ -512,31 +724,37 @@ def load_log(source: Source, *, catalog: Catalog | None = None) -> LoadedLog:
     catalog = catalog if catalog is not None else load_catalog()
     data, name = _read_source(source)
     text = _decode(data, name)
+    # control characters are looked for in the whole file first (one pass in C; in
+    # UTF-8 they are single bytes), so a good file pays almost nothing for the check
+    control = bool(data.translate(None, _NOT_CONTROL_BYTES))
     del data
     problems = _Collector()
     warns: list[Problem] = []
     names, written = _header(text, name, problems, warns)
 
-    raw, rows_all = _read_cells(text, name, len(names), problems)
-    del text
+    raw, rows_all = _read_cells(text, name, written, problems)
     raw.columns = [n if n else f"_unnamed_{i}" for i, n in enumerate(names)]
     raw, rows = _drop_empty_rows(raw, rows_all, warns)
     raw = _drop_unnamed_columns(raw, problems)
     # one column per name: duplicates were reported, keep the first
     raw = raw.loc[:, ~raw.columns.duplicated()]
+    del text
+    shown = dict(reversed([(n, _column_label(w, i)) for i, (n, w) in enumerate(zip(names, written), start=1)]))
+    text_columns = {c: c if c in _KNOWN else shown.get(c, c) for c in raw.columns if c == "notes" or c not in _KNOWN}
+    _text_columns(raw, rows, text_columns, control, problems, warns, len(written))
 
     typed = pd.DataFrame(index=raw.index)
     typed["row"] = rows
 
     def col(column: str, parse, hint, default):
         if column in raw:
-            typed[column] = _parse_column(raw[column], rows, column, parse, hint, problems)
+            typed[column] = _parse_column(raw[column], rows, column, parse, hint, problems, control)
         elif default is not None:
             typed[column] = default
 
     col("date", _dates, _date_hint, None)
     col("time", _times, _time_hint, pd.Series(np.nan, index=raw.index, dtype="str"))
-    col("stretch", _stretches, lambda v: "the name of a stretch; it is required", None)
+    col("stretch", _stretches, _stretch_hint, None)
     col("side", _sides, _side_hint, pd.Series("both", index=raw.index, dtype="str"))
     col("hold_s", _numbers(False), _number_hint("hold_s"), None)
     col("reps", _numbers(True), _number_hint("reps"), pd.Series(1, index=raw.index, dtype="Int64"))
@@ -601,9 +819,13 @@ def _drop_unnamed_columns(raw: pd.DataFrame, problems: _Collector) -> pd.DataFra
     for c in unnamed:
         if raw[c].ne("").any():
             position = int(c.rsplit("_", 1)[-1]) + 1
-            problems.add(
-                Problem(1, f"column {position}", "", "a column name in the header (this column has values but no name)")
-            )
+            expected = "a column name in the header (this column has values but no name)"
+            if position == 1 and raw[c].str.fullmatch(r"[0-9]+").all():
+                expected += (
+                    ": it numbers the rows 1, 2, 3 ... as R's write.csv does by default; "
+                    "in R use write.csv(..., row.names = FALSE)"
+                )
+            problems.add(Problem(1, f"column {position}", "", expected))
     return raw.drop(columns=unnamed)
 
 
@@ -640,8 +862,17 @@ def _finish(bouts: pd.DataFrame, extras: list[str]) -> pd.DataFrame:
     return out[_ORDER + extra_cols].reset_index(drop=True)
 
 
-def _read_cells(text: str, name: str, ncols: int, problems: _Collector) -> tuple[pd.DataFrame, np.ndarray]:
-    """All data cells as text ('' for empty), one column per header cell, and each row's number."""
+def _read_cells(
+    text: str, name: str, written: list[str], problems: _Collector
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """All data cells as text ('' for empty), one column per header cell, and each row's number.
+
+    The header is read again here, as the first of the rows: pandas then counts the
+    columns from it (a first data row with a cell too many would otherwise become an
+    index and shift every cell of the file one column), and rows are numbered as
+    records, the way a spreadsheet shows them (a quoted line break stays in its row).
+    """
+    ncols = len(written)
     cols = [f"c{i}" for i in range(max(ncols, 1))]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -649,7 +880,6 @@ def _read_cells(text: str, name: str, ncols: int, problems: _Collector) -> tuple
             raw = pd.read_csv(
                 io.StringIO(text),
                 header=None,
-                skiprows=1,
                 names=cols,
                 dtype=str,
                 keep_default_na=False,
@@ -661,7 +891,23 @@ def _read_cells(text: str, name: str, ncols: int, problems: _Collector) -> tuple
         except pd.errors.EmptyDataError:
             raw = pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
         except pd.errors.ParserError as exc:
-            raise LogError([Problem(None, None, None, f"readable CSV ({exc})")], name) from None
+            raise _parser_error(exc, text, written, name) from None
+    if len(raw) == 0 or not isinstance(raw.index, pd.RangeIndex) or raw.iloc[0].tolist() != [
+        *written,
+        *[""] * (len(cols) - ncols),
+    ]:
+        raise LogError(
+            [
+                Problem(
+                    1,
+                    None,
+                    None,
+                    "a header row whose cells every CSV reader splits the same way; check the double "
+                    "quotes in it (a quote opens and closes a whole cell: \"my column\")",
+                )
+            ],
+            name,
+        )
     bad_lines: list[int] = []
     for w in caught:
         for m in re.finditer(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)", str(w.message)):
@@ -677,13 +923,44 @@ def _read_cells(text: str, name: str, ncols: int, problems: _Collector) -> tuple
                 )
             )
     raw = raw.fillna("")
-    rows = np.arange(len(raw), dtype="int64") + 2
+    rows = np.arange(len(raw), dtype="int64") + 1
     if bad_lines:
         skipped = np.sort(np.asarray(bad_lines))
         # shift each row past the skipped lines before it
         for s in skipped:
             rows = np.where(rows >= s, rows + 1, rows)
-    return raw, rows
+    return raw.iloc[1:].reset_index(drop=True), rows[1:]
+
+
+def _parser_error(exc: Exception, text: str, written: list[str], name: str) -> LogError:
+    """The reader's tokenizer gave up: say where, and why, in the user's terms."""
+    found = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+    if not found:
+        return LogError([Problem(None, None, None, f"readable CSV ({exc})")], name)
+    row = int(found.group(1)) + 1
+    column = None
+    try:
+        last: list[str] = []
+        for n, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if n == row:
+                last = record
+        if last and len(last) <= len(written):
+            column = _column_label(written[len(last) - 1], len(last)) if row >= 2 else f"column {len(last)}"
+    except csv.Error:
+        pass
+    return LogError(
+        [
+            Problem(
+                row,
+                column,
+                None,
+                "a double quote that is closed in the same cell, but a quote opened here is never "
+                "closed, so the rest of the file would be one cell: remove the stray quote, or write it "
+                'twice ("") inside a quoted cell',
+            )
+        ],
+        name,
+    )
 
 
 def read_log(source: Source, *, catalog: Catalog | None = None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stretchlog.catalog import Catalog
-from stretchlog.errors import LogError, Problem
+from stretchlog.errors import LogError, Problem, shown_value
 
 __all__ = ["print_problems", "print_warnings", "print_summary", "print_catalog"]
 
@@ -23,7 +23,7 @@ def _problem_table(problems, title: str, style: str, *, last: str = "Expected") 
     table.add_column("Value")
     table.add_column(last, ratio=1)
     for p in problems:
-        value = "" if p.value is None else ("(empty)" if p.value == "" else repr(p.value))
+        value = "" if p.value is None else shown_value(p.value)
         table.add_row(
             "" if p.row is None else str(p.row),
             escape(p.column or ""),
@@ -33,11 +33,23 @@ def _problem_table(problems, title: str, style: str, *, last: str = "Expected") 
     return table
 
 
-def print_problems(console: Console, error: LogError) -> None:
-    """Print every problem of a bad log as a table, with how to read it."""
+def print_problems(console: Console, error: LogError, *, what: str = "stretch log") -> None:
+    """Print every problem of a bad file as a table, with how to read it.
+
+    A problem with the whole file (no such file, a folder, empty, binary...) is one
+    plain line: there is no row or column to show. ``what`` names the kind of file
+    in the title ("stretch log", or "one-row-per-session sheet" for an import).
+    """
     n = len(error.problems) + error.more
+    if error.problems and not error.more and all(p.row is None and p.column is None for p in error.problems):
+        for p in error.problems:
+            console.print(
+                f"[bold red]{escape(error.source)} is not a valid {escape(what)}:[/] expected "
+                f"{escape(p.expected)}. Nothing was changed."
+            )
+        return
     console.print(
-        f"[bold red]{escape(error.source)} is not a valid stretch log:[/] "
+        f"[bold red]{escape(error.source)} is not a valid {escape(what)}:[/] "
         f"{n} problem{'s' if n != 1 else ''}. Nothing was changed.",
     )
     console.print("Rows are numbered as your spreadsheet shows them (the header is row 1).")
@@ -64,8 +76,7 @@ def print_summary(console: Console, s) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_row("Sessions", f"{s.n_sessions} from {s.first_date} to {s.last_date} "
-                  f"({s.days} days, {s.sessions_per_week} a week)")
+    table.add_row("Sessions", s.sessions_line)
     custom = f", {s.n_custom} not in the catalog (kept as custom)" if s.n_custom else ""
     table.add_row("Bouts", f"{s.n_bouts} (one row each), {s.n_stretches} different stretches{custom}")
     styles = ", ".join(f"{k} {v}" for k, v in s.styles.items())

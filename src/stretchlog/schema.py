@@ -15,6 +15,7 @@ its column names, order and ranges from here.
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 
 __all__ = [
@@ -26,16 +27,59 @@ __all__ = [
     "PAIN_MIN",
     "PAIN_MAX",
     "HOLD_MAX_S",
+    "REPS_MAX",
+    "SEQ_MAX",
+    "DATE_MIN",
+    "DATE_MAX",
+    "STRETCH_MAX_CHARS",
+    "CELL_MAX_CHARS",
+    "COLUMN_NAME_MAX_CHARS",
+    "COLUMNS_MAX",
     "INPUT",
     "BOUTS",
     "column_meta",
 ]
 
 SIDES: tuple[str, ...] = ("left", "right", "both")
+
+# ----------------------------------------------------------------- what a log can hold
+#
+# The bounds of every value a person's log can hold. Anything outside them is a
+# problem the reader reports with its row and column (never a crash, never a value
+# quietly changed); docs/log-format.md says the same in words, with the reasons.
+
+#: Pain and tightness: the 11-point numeric rating scale.
 PAIN_MIN, PAIN_MAX = 0, 10
+#: One hold lasts more than 0 s and at most an hour.
 HOLD_MAX_S = 3600
+#: Holds in one bout. 1000 holds of even one second is a quarter of an hour of one
+#: stretch; a larger number is a typo or a value from another column.
+REPS_MAX = 1000
+#: ``seq`` may number the bouts of a session or every row of the log; a billion
+#: stays exact in every spreadsheet and program (spreadsheets keep 15 digits).
+SEQ_MAX = 10**9
+#: The first day of a spreadsheet's calendar (earlier dates are not dates to Excel or
+#: LibreOffice, only text) to the last day of this century: far beyond any log kept
+#: today, and two dates of a log are never further apart than the 292 years pandas
+#: can measure (its time spans count nanoseconds). Future dates are not refused: a
+#: clock or a time zone can put today's session on tomorrow.
+DATE_MIN, DATE_MAX = "1900-01-01", "2099-12-31"
+#: A stretch's name is a few words (the catalog's longest name or alias has 34
+#: characters); a longer one is a note typed in the wrong column.
+STRETCH_MAX_CHARS = 100
+#: Any other cell, notes included: a page of text. A longer cell is almost always a
+#: double quote that was opened and not closed, joining the rows after it into one cell.
+CELL_MAX_CHARS = 2000
+#: A column's name in the header.
+COLUMN_NAME_MAX_CHARS = 100
+#: Columns in the header: the contract's 11 and room for many of your own.
+COLUMNS_MAX = 100
 
 _PAIN = f"a number from {PAIN_MIN} to {PAIN_MAX}"
+_DATE = "a date written YYYY-MM-DD, e.g. 2026-11-01"
+_DATE_RANGE = f"a date from {DATE_MIN} to {DATE_MAX}"
+_REPS = f"a whole number from 1 to {REPS_MAX}"
+_SEQ = f"a whole number from 0 to {SEQ_MAX}"
 
 
 def _col(dtype, *checks, required: bool, kind: str, expected: str, nullable: bool = True, meaning: str = ""):
@@ -51,10 +95,11 @@ def _col(dtype, *checks, required: bool, kind: str, expected: str, nullable: boo
 _INPUT_COLUMNS = {
     "date": _col(
         "datetime64[ns]",
+        pa.Check.in_range(pd.Timestamp(DATE_MIN), pd.Timestamp(DATE_MAX), error=_DATE_RANGE),
         required=True,
         nullable=False,
         kind="date",
-        expected="a date written YYYY-MM-DD, e.g. 2026-11-01",
+        expected=_DATE,
         meaning="the day of the session",
     ),
     "time": _col(
@@ -67,7 +112,11 @@ _INPUT_COLUMNS = {
     ),
     "stretch": _col(
         str,
-        pa.Check.str_length(min_value=1, error="the name of a stretch"),
+        pa.Check.str_length(
+            min_value=1,
+            max_value=STRETCH_MAX_CHARS,
+            error=f"the name of a stretch, at most {STRETCH_MAX_CHARS} characters",
+        ),
         required=True,
         nullable=False,
         kind="text",
@@ -95,11 +144,11 @@ _INPUT_COLUMNS = {
     ),
     "reps": _col(
         "Int64",
-        pa.Check.ge(1, error="a whole number >= 1 (empty means 1)"),
+        pa.Check.in_range(1, REPS_MAX, error=f"{_REPS} (empty means 1)"),
         required=False,
         nullable=False,
         kind="whole",
-        expected="a whole number >= 1 (empty means 1)",
+        expected=f"{_REPS} (empty means 1)",
         meaning="how many holds",
     ),
     "pain_before": _col(
@@ -126,13 +175,20 @@ _INPUT_COLUMNS = {
         expected=f"{_PAIN} (or empty)",
         meaning="how tight the stretch felt, 0 = free, 10 = could barely do it",
     ),
-    "notes": _col(str, required=False, kind="text", expected="any text", meaning="anything, kept verbatim"),
+    "notes": _col(
+        str,
+        pa.Check.str_length(max_value=CELL_MAX_CHARS, error=f"any text of at most {CELL_MAX_CHARS} characters"),
+        required=False,
+        kind="text",
+        expected=f"any text of at most {CELL_MAX_CHARS} characters",
+        meaning="anything, kept verbatim",
+    ),
     "seq": _col(
         "Int64",
-        pa.Check.ge(0, error="a whole number >= 0 giving the order of bouts in a session"),
+        pa.Check.in_range(0, SEQ_MAX, error=f"{_SEQ} giving the order of bouts in a session"),
         required=False,
         kind="whole",
-        expected="a whole number giving the order of bouts in a session (or empty)",
+        expected=f"{_SEQ} giving the order of bouts in a session (or empty)",
         meaning="order of the bouts within a session (else file order)",
     ),
 }

@@ -24,7 +24,7 @@ from stretchlog.errors import LogError, Problem, StretchlogWarning
 from stretchlog.logfile import load_log
 from stretchlog.quicklog import parse_side
 
-__all__ = ["import_wide"]
+__all__ = ["import_wide", "header_kind"]
 
 _WIDE_ALIASES = {
     "date": ("date", "day"),
@@ -97,9 +97,13 @@ def import_wide(
     try:
         raw = Path(sheet).read_bytes()
     except FileNotFoundError:
-        raise LogError([Problem(None, None, None, f"a sheet at {name} (there is no such file)")], name) from None
+        raise LogError(
+            [Problem(None, None, None, "a one-row-per-session sheet, but there is no such file")], name
+        ) from None
+    except IsADirectoryError:
+        raise LogError([Problem(None, None, None, "a one-row-per-session sheet, but this is a folder")], name) from None
     except OSError as exc:
-        raise LogError([Problem(None, None, None, f"a readable file ({exc.strerror})")], name) from None
+        raise LogError([Problem(None, None, None, f"a readable file ({exc.strerror or exc})")], name) from None
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise LogError(
             [Problem(None, None, None, "CSV text, but this is a spreadsheet workbook: in your spreadsheet choose "
@@ -112,7 +116,14 @@ def import_wide(
         raise LogError(
             [Problem(None, None, None, "UTF-8 text: save the sheet as 'CSV UTF-8 (comma-delimited)'")], name
         ) from None
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise LogError(
+            [Problem(None, None, None, f"readable CSV ({exc}): a double quote that is never closed joins rows into "
+                     'one cell; remove the stray quote, or write it twice ("") inside a quoted cell')],
+            name,
+        ) from None
     if not records or not any(c.strip() for c in records[0]):
         raise LogError([Problem(1, None, None, "a header row naming the columns (the sheet is empty)")], name)
     header = records[0]
@@ -291,6 +302,44 @@ def import_wide(
         }
     )
     return frame
+
+
+def header_kind(path: str | os.PathLike) -> str | None:
+    """What the first row of a file says it is: ``"log"``, ``"sheet"`` or None.
+
+    ``"log"``: the header names the stretch log's own columns (``date``, ``stretch``,
+    ``hold_s``: one row per bout). ``"sheet"``: it is not a log's, and names every
+    column a one-row-per-session sheet needs. None: a missing or unreadable file, or
+    neither. Only the first 64 KiB are read; used to tell a user who swapped the
+    arguments of ``stretchlog import`` what to run instead.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "log.csv").write_text("date,time,stretch,hold_s,pain_before,pain_after\\n")
+    48
+    >>> (folder / "sheet.csv").write_text("date,stretches,holds,pre,post\\n")
+    30
+    >>> header_kind(folder / "log.csv"), header_kind(folder / "sheet.csv"), header_kind(folder / "none.csv")
+    ('log', 'sheet', None)
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64 * 1024)
+    except OSError:
+        return None
+    try:
+        first = next(csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace"), newline="")), [])
+    except csv.Error:
+        return None
+    log_names = {re.sub(r"[\s\-]+", "_", h.strip().lower()) for h in first}
+    if set(schema.REQUIRED_COLUMNS) <= log_names:
+        return "log"
+    lookup = {alias: col for col, aliases in _WIDE_ALIASES.items() for alias in aliases}
+    if set(_WIDE_REQUIRED) <= {lookup.get(_wide_key(h)) for h in first}:
+        return "sheet"
+    return None
 
 
 def _named_bytes(data: bytes, name: str) -> io.BytesIO:
