@@ -6,9 +6,9 @@ Run (about 2 minutes with the defaults on a 2-core machine)::
 
 For each logging style (pain rated around every bout, only at a session's start
 and end, or a mix) it simulates ``--logs`` seeded logs with a known truth
-(:mod:`stretchlog.simulate`: noisy whole-number readings, regression to the mean,
+(:mod:`stretchlog.testing.simulate`: noisy whole-number readings, regression to the mean,
 an order effect, a harmful stretch, two rarely tried stretches and an inseparable
-pair), writes each as CSV, reads it back, fits :func:`stretchlog.effects.relief_effects`
+pair), writes each as CSV, reads it back, fits :func:`stretchlog.effects.relief.relief_effects`
 and the naive estimate (mean relief of the segments holding the stretch, per bout
 of it), and prints:
 
@@ -55,11 +55,11 @@ def main() -> None:
 
     import pandas as pd
 
-    from stretchlog.effects import dose_response, lasting_relief, meaningful_sessions, relief_report
-    from stretchlog.effects_check import calibration_runs, summarise_runs
-    from stretchlog.errors import StretchlogWarning
-    from stretchlog.logfile import read_log
-    from stretchlog.simulate import simulate_bouts
+    from stretchlog.effects.relief import dose_response, lasting_relief, meaningful_sessions, relief_report
+    from stretchlog.testing.check import calibration_runs, summarise_runs
+    from stretchlog.log.errors import StretchlogWarning
+    from stretchlog.log.reader import read_log
+    from stretchlog.testing.simulate import simulate_bouts
 
     styles = tuple(args.styles.split(","))
     t0 = time.perf_counter()

@@ -64,9 +64,7 @@ t = time.perf_counter()
 import pandas, pandera.pandas, numpy, scipy.stats, statsmodels.api, matplotlib
 out["import"] = time.perf_counter() - t
 out["imports_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-from stretchlog.logfile import load_log
-from stretchlog.segments import segments
-from stretchlog.sessions import sessions
+from stretchlog.log.reader import load_log
 
 def timed(name, fn):
     t = time.perf_counter()
@@ -74,18 +72,19 @@ def timed(name, fn):
     out[name] = time.perf_counter() - t
     return value
 
+from stretchlog.analysis import Analysis
+
 log = timed("read+validate", lambda: load_log(path))
 bouts = log.bouts
-timed("sessions+segments", lambda: (sessions(bouts), segments(bouts)))
+an = Analysis(log)
+timed("sessions+segments", lambda: (an.sessions, an.segments))
 if "effects" in steps:
-    from stretchlog.effects import relief_report
-    eff = timed("effects", lambda: relief_report(bouts))
+    timed("effects", lambda: an.relief)
 if "trends" in steps:
-    from stretchlog.trends_report import trends_report
-    tr = timed("trends", lambda: trends_report(bouts))
+    timed("trends", lambda: an.trends)
 if "routine" in steps:
-    from stretchlog.routine import routine
-    timed("routine", lambda: routine(bouts, seed=1, effects=eff, trends=tr))
+    from stretchlog.routine.build import routine
+    timed("routine", lambda: routine(an, seed=1))
 out["rows"] = len(bouts)
 out["frame_mb"] = bouts.memory_usage(deep=True).sum() / 2**20
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -97,7 +96,7 @@ def available_steps() -> list[str]:
     """The steps whose modules exist in this checkout."""
     have = ["read+validate", "sessions+segments"]
     src = ROOT / "src" / "stretchlog"
-    for step, module in (("effects", "effects.py"), ("trends", "trends.py"), ("routine", "routine.py")):
+    for step, module in (("effects", "effects"), ("trends", "trends"), ("routine", "routine")):
         if (src / module).exists():
             have.append(step)
     return have
@@ -159,7 +158,7 @@ def baseline_cmd(modules: list[str], csv: Path | None, *, collector_as_cli: bool
 
     The module names go in as arguments, so the baseline does not pay for
     compiling a long list literal. ``collector_as_cli`` runs the imports the way
-    ``stretchlog.cli.main`` does: garbage collection off while they load, then
+    ``stretchlog.cli.app.main`` does: garbage collection off while they load, then
     ``gc.freeze()`` and on again. The CLI's collector handling saves time in the
     libraries' imports themselves; this baseline gives the same saving to the
     bare imports, so the ratio against it is stretchlog's own work only.
@@ -248,7 +247,7 @@ def make_log(kind: str, kwargs: dict, path: Path) -> None:
     """
     fn = "simulate_log" if kind == "log" else "simulate_bouts"
     code = (
-        f"from stretchlog.simulate import {fn}\n"
+        f"from stretchlog.testing.simulate import {fn}\n"
         f"{fn}(seed=7, **{kwargs!r}).to_csv({str(path)!r})\n"
     )
     subprocess.run([PY, "-c", code], env=ENV, check=True)
@@ -320,7 +319,7 @@ def markdown(results: dict) -> str:
         "### Start-up (fastest of repeated runs, command and baselines taking turns; medians in brackets)",
         "",
         "*Bare imports*: the libraries imported as a plain script does. *As the CLI*: the same",
-        "imports with the garbage collector handled as `stretchlog.cli.main` does (off while",
+        "imports with the garbage collector handled as `stretchlog.cli.app.main` does (off while",
         "they load, then frozen), so that ratio is stretchlog's own work (the stricter rows above).",
         "",
         "| command | time (s) | baseline | bare imports (s) | ratio | imports as the CLI (s) | own-work ratio |",

@@ -41,17 +41,17 @@ def main() -> None:
     import pandas as pd  # noqa: F401  (import cost reported separately)
     import statsmodels.api  # noqa: F401
 
-    from stretchlog.catalog import load_catalog
-    from stretchlog.habits import habits
-    from stretchlog.logfile import load_log
-    from stretchlog.safety import safety_flags
-    from stretchlog.segments import segments
-    from stretchlog.sessions import sessions
-    from stretchlog.simulate import simulate_bouts
-    from stretchlog.trends import tightness_curve, tightness_trends
-    from stretchlog.trends_pain import pain_over_time
-    from stretchlog.trends_report import trends_report
-    from stretchlog.trends_sides import side_asymmetry
+    from stretchlog.log.catalog import load_catalog
+    from stretchlog.trends.habits import habits
+    from stretchlog.log.reader import load_log
+    from stretchlog.trends.safety import safety_flags
+    from stretchlog.model.segments import segments
+    from stretchlog.model.sessions import sessions
+    from stretchlog.testing.simulate import simulate_bouts
+    from stretchlog.trends.tightness import tightness_curve, tightness_trends
+    from stretchlog.trends.pain import pain_over_time
+    from stretchlog.trends.report import trends_report
+    from stretchlog.trends.sides import side_asymmetry
 
     t_import = time.perf_counter() - t0
     sim = simulate_bouts(args.bouts, seed=args.seed)

@@ -29,13 +29,12 @@ log_path = "../data/sample/stretch-log.csv"  # your log, relative to this notebo
 catalog_path = None  # your own catalog file (TOML), or None for the built-in one'''
 
 LOAD = '''\
+import stretchlog
 from stretchlog import plots
-from stretchlog.catalog import load_catalog
-from stretchlog.logfile import load_log
 
-catalog = load_catalog(catalog_path)
-log = load_log(log_path, catalog=catalog)
-bouts = log.bouts
+catalog = stretchlog.load_catalog(catalog_path)
+analysis = stretchlog.analyse(log_path, catalog=catalog)  # every result below is read from it
+log, bouts = analysis.log, analysis.bouts
 print(f"{log.source}: {len(bouts)} bouts, {len(log.warnings)} warnings")'''
 
 M, C = "markdown", "code"
@@ -69,14 +68,10 @@ How many sessions and bouts, over how many days, and how you rated pain: *per bo
 sessions give each stretch its own reading, *start/end only* sessions share one
 reading among all their bouts (see the README)."""),
         (C, """\
-from stretchlog.summary import summarise
-
-pd.Series(vars(summarise(log)), name="value").to_frame()"""),
+pd.Series(vars(analysis.summary), name="value").to_frame()"""),
         (M, "## The last few sessions"),
         (C, """\
-from stretchlog.sessions import sessions
-
-ses = sessions(bouts)
+ses = analysis.sessions
 columns = ["start", "time_of_day", "start_pain", "end_pain", "relief", "n_bouts", "style",
            "stretches"]
 ses[columns].tail(8)"""),
@@ -98,10 +93,7 @@ bring you more relief than morning ones (adjusted for the pain you start with).
 *What it cannot tell:* if evenings look better, that may be the day behind you, not
 the clock; the comparison is an association, not a controlled test."""),
         (C, """\
-from stretchlog.habits import habits
-
-h = habits(bouts, ses=ses)
-h.to_frame().T.rename(columns={0: "value"})"""),
+analysis.habits.to_frame().T.rename(columns={0: "value"})"""),
         (M, """\
 ## What this showed
 
@@ -121,7 +113,7 @@ each stretch takes away, with an honest 95% interval; see which stretches you ca
 tell apart yet; whether the relief lasts until your next session; and whether one
 side responds better than the other.
 
-How it works, in short (the full method is in `help(stretchlog.effects)`): every stretch of a
+How it works, in short (the full method is in `help(stretchlog.effects.relief)`): every stretch of a
 session between two pain readings counts, the estimates are adjusted for pain that
 would have eased anyway (regression to the mean) and for the order of the stretches,
 and a stretch tried only a few times is pulled toward your average, so luck cannot
@@ -129,10 +121,8 @@ put it at the top."""),
         (C, PARAMETERS, ["parameters"]),
         (C, LOAD),
         (C, """\
-from stretchlog.effects import relief_report
-
-report = relief_report(bouts, catalog=catalog)
-effects = report.effects
+report = analysis.relief
+effects = analysis.effects
 columns = ["name", "effect", "ci_low", "ci_high", "p_helps", "evidence", "harmful", "rank",
            "n_bouts", "n_sessions"]
 effects[columns].round(2)"""),
@@ -170,10 +160,7 @@ fades by next time, which the guides say is common.
 *What it cannot tell:* the lasting figure is an association: a day that allows a long
 session may also be a good day. Treat it as a hint, not a proof."""),
         (C, """\
-from stretchlog.effects import lasting_relief
-
-lasting = lasting_relief(bouts, catalog=catalog)
-plots.relief_lasting(effects, lasting);"""),
+plots.relief_lasting(effects, analysis.lasting);"""),
         (M, """\
 ## Does one side respond better?
 
@@ -184,8 +171,7 @@ difference.
 *What it cannot tell:* with few bouts per side the intervals are wide; a gap between
 the marks alone is not an imbalance."""),
         (C, """\
-sides = relief_report(bouts, by_side=True, catalog=catalog).sides
-plots.left_right(sides, measure="relief");"""),
+plots.left_right(analysis.side_relief, measure="relief");"""),
         (M, """\
 ## Sessions that made a real difference
 
@@ -193,17 +179,13 @@ The share of sessions whose pain fell by 2 points or 30% (the change people noti
 the 0-10 scale), with and without each stretch. *What it cannot tell:* sessions with a
 stretch differ in other ways too (length, starting pain)."""),
         (C, """\
-from stretchlog.effects import meaningful_sessions
-
-meaningful_sessions(bouts, catalog=catalog).round(2)"""),
+analysis.meaningful.round(2)"""),
         (M, """\
 ## Does holding longer help?
 
 Where the log has enough variation in hold x reps, whether longer doses added relief."""),
         (C, """\
-from stretchlog.effects import dose_response
-
-dose_response(bouts, catalog=catalog).round(2)"""),
+analysis.dose.round(2)"""),
         (M, """\
 ## What this showed
 
@@ -226,12 +208,8 @@ flags come first)."""),
         (C, PARAMETERS, ["parameters"]),
         (C, LOAD),
         (C, """\
-from stretchlog.sessions import sessions
-from stretchlog.trends import tightness_curve
-from stretchlog.trends_report import trends_report
-
-trends = trends_report(bouts, catalog=catalog)
-ses = sessions(bouts)"""),
+trends = analysis.trends
+ses = analysis.sessions"""),
         (M, """\
 ## Safety first
 
@@ -266,12 +244,10 @@ gives the verdict: looser, TIGHTER (in orange), no clear change, or not enough d
 *What it cannot tell:* a tightness rating is a feeling; a change may reflect how you
 rate as much as the muscle."""),
         (C, """\
-curve = tightness_curve(bouts, catalog=catalog)
-plots.tightness_grid(curve, trends=trends.by_stretch_side);"""),
+plots.tightness_grid(analysis.tightness_curve(), trends=trends.by_stretch_side);"""),
         (M, "The same by muscle group (stretches that work the same muscle pooled):"),
         (C, """\
-curve_groups = tightness_curve(bouts, by="muscle_group", catalog=catalog)
-plots.tightness_grid(curve_groups, trends=trends.by_muscle_group);"""),
+plots.tightness_grid(analysis.tightness_curve("muscle_group"), trends=trends.by_muscle_group);"""),
         (M, """\
 ## Needs more work
 
@@ -318,9 +294,7 @@ before and after them, so the next routine knows more.
 *What it cannot tell:* the routine is built from your past; if something hurts, stop,
 whatever the card says."""),
         (C, """\
-from stretchlog.routine import routine
-
-today = routine(bouts, minutes=minutes, seed=seed, catalog=catalog)
+today = stretchlog.build_routine(analysis, minutes=minutes, seed=seed)
 plots.routine_card(today);"""),
         (C, """\
 columns = ["position", "name", "role", "dose", "seconds", "effect", "ci_low", "evidence", "reason"]
@@ -331,7 +305,7 @@ today.to_frame()[columns].round(2)"""),
 The stretches that work for you, best first by the cautious end of their interval, in
 a short budget. No experiments in a flare."""),
         (C, """\
-flare = routine(bouts, minutes=5, flare=True, seed=seed, catalog=catalog)
+flare = stretchlog.build_routine(analysis, minutes=5, flare=True, seed=seed)
 plots.routine_card(flare);"""),
         (M, """\
 ## What this showed

@@ -3,7 +3,7 @@
 Outputs (all synthetic, no real person's data):
 
 * ``data/sample/stretch-log.csv``: a realistic ~5-month log drawn by
-  :func:`stretchlog.simulate.simulate_log` with a fixed seed: 3-6 sessions a
+  :func:`stretchlog.testing.simulate.simulate_log` with a fixed seed: 3-6 sessions a
   week, mornings and evenings, the contract's logging styles mixed, tightness
   ratings, a few notes, names typed as a person would (mixed case, aliases)
   and one stretch the catalog lacks ("doorway chest stretch").
@@ -33,8 +33,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stretchlog.catalog import custom_id
-from stretchlog.simulate import DEFAULT_EFFECTS, DEFAULT_STRETCHES, StretchSpec, simulate_log
+from stretchlog.log.catalog import custom_id
+from stretchlog.testing.simulate import DEFAULT_EFFECTS, DEFAULT_STRETCHES, StretchSpec, simulate_log
 
 SEED = 20261101
 OUT = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -81,7 +81,7 @@ BROKEN_PROBLEMS: tuple[tuple[int, str], ...] = (
 
 
 def make_sample():
-    """The sample log (a :class:`~stretchlog.simulate.SimulatedLog`)."""
+    """The sample log (a :class:`~stretchlog.testing.simulate.SimulatedLog`)."""
     cid = custom_id(CUSTOM_NAME)
     stretches = {
         **DEFAULT_STRETCHES,
@@ -109,7 +109,7 @@ def truth_json(truth) -> str:
         return {"|".join(k) if isinstance(k, tuple) else k: v for k, v in d.items()}
 
     data = {
-        "note": "True parameters of the synthetic stretch-log.csv (see stretchlog.simulate).",
+        "note": "True parameters of the synthetic stretch-log.csv (see stretchlog.testing.simulate).",
         "seed": SEED,
         "effects_per_bout": truth.effects,
         "side_effects_per_bout": keyed(truth.side_effects),

@@ -28,14 +28,14 @@ def main(argv: list[str] | None = None) -> None:
 
     import matplotlib.pyplot as plt
 
-    from stretchlog.logfile import load_log
-    from stretchlog.sessions import sessions
+    from stretchlog.log.reader import load_log
+    from stretchlog.model.sessions import sessions
     from stretchlog import plots
-    from stretchlog.effects import lasting_relief, relief_report
-    from stretchlog.routine import routine
-    from stretchlog.trends import tightness_curve, tightness_trends
-    from stretchlog.trends_pain import pain_over_time
-    from stretchlog.trends_sides import side_asymmetry
+    from stretchlog.effects.relief import lasting_relief, relief_report
+    from stretchlog.routine.build import routine
+    from stretchlog.trends.tightness import tightness_curve, tightness_trends
+    from stretchlog.trends.pain import pain_over_time
+    from stretchlog.trends.sides import side_asymmetry
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

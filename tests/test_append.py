@@ -14,14 +14,14 @@ import typer
 from filelock import FileLock
 from typer.testing import CliRunner
 
-import stretchlog.append as append_mod
+import stretchlog.entry.append as append_mod
 from conftest import CONTRACT_EXAMPLE, HEADER
-from stretchlog import cli_log
-from stretchlog.append import AppendError, append_session, append_sessions, last_session
-from stretchlog.widesheet import import_wide
-from stretchlog.errors import LogError, StretchlogWarning
-from stretchlog.logfile import load_log
-from stretchlog.quicklog import Bout, Session
+from stretchlog.cli import log as cli_log
+from stretchlog.entry.append import AppendError, append_session, append_sessions, last_session
+from stretchlog.entry.widesheet import import_wide
+from stretchlog.log.errors import LogError, StretchlogWarning
+from stretchlog.log.reader import load_log
+from stretchlog.entry.quicklog import Bout, Session
 
 NOW = dt.datetime(2026, 11, 20, 8, 30)
 TWO = ["reclining hip:60x3:left:t7:p5", "hamstring:10x9"]

@@ -52,7 +52,7 @@ def bouts_for(i: int) -> list[str]:
 
 def _session_numbers(log: Path, catalog) -> tuple[list[int], list[str]]:
     """The tagged sessions in the log, and every problem with their wholeness."""
-    from stretchlog.logfile import load_log
+    from stretchlog.log.reader import load_log
 
     bouts = load_log(log, catalog=catalog).bouts
     problems = []
@@ -109,8 +109,8 @@ def _die_at(func: str, nth: int, when_: str) -> None:
 
 def _writer(log: Path, start: int, wfd: int, slow: bool, via_cli: bool, point=None) -> None:
     """Runs in the forked child: append sessions forever, reporting each one done."""
-    from stretchlog.append import append_session
-    from stretchlog.catalog import load_catalog
+    from stretchlog.entry.append import append_session
+    from stretchlog.log.catalog import load_catalog
 
     if point is not None:
         _die_at(*point)
@@ -148,7 +148,7 @@ def _writer(log: Path, start: int, wfd: int, slow: bool, via_cli: bool, point=No
 def _tiny_app():
     import typer
 
-    from stretchlog import cli_log
+    from stretchlog.cli import log as cli_log
 
     app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
     app.command("log")(cli_log.log)
@@ -158,9 +158,9 @@ def _tiny_app():
 
 def _warm_up(folder: Path, catalog) -> float:
     """Import and warm up everything a writer uses; returns the median seconds of one append."""
-    import stretchlog.cli  # noqa: F401 - the CLI trials import it lazily otherwise
-    import stretchlog.interactive  # noqa: F401
-    from stretchlog.append import append_session
+    import stretchlog.cli.app  # noqa: F401 - the CLI trials import it lazily otherwise
+    import stretchlog.entry.interactive  # noqa: F401
+    from stretchlog.entry.append import append_session
 
     scratch = folder / "warm-up"
     scratch.mkdir()
@@ -184,7 +184,7 @@ def _read_reports(rfd: int) -> list[int]:
 
 def kill_trials(folder: str, trials: int, seed: int) -> dict:
     """Driver: ``trials`` forked writers killed at random; returns stats and every failure found."""
-    from stretchlog.catalog import load_catalog
+    from stretchlog.log.catalog import load_catalog
 
     rng = random.Random(seed)
     catalog = load_catalog()
@@ -254,8 +254,8 @@ def kill_trials(folder: str, trials: int, seed: int) -> dict:
         stats["sessions"] += len(new)
         next_i += len(new)
     # the next append cleans what killed writers left, and the backups are whole logs
-    from stretchlog.append import BACKUP_DIR, append_session
-    from stretchlog.logfile import load_log
+    from stretchlog.entry.append import BACKUP_DIR, append_session
+    from stretchlog.log.reader import load_log
 
     day, at = when(next_i)
     append_session(log, bouts_for(next_i), pain_before=6, pain_after=3, date=day, time=at, catalog=catalog, now=NOW)
@@ -273,9 +273,9 @@ def kill_trials(folder: str, trials: int, seed: int) -> dict:
 
 def concurrent_writers(folder: str, writers: int, per_writer: int) -> dict:
     """Driver: ``writers`` forked processes append ``per_writer`` sessions each, all released at once."""
-    from stretchlog.append import append_session
-    from stretchlog.catalog import load_catalog
-    from stretchlog.logfile import load_log
+    from stretchlog.entry.append import append_session
+    from stretchlog.log.catalog import load_catalog
+    from stretchlog.log.reader import load_log
 
     catalog = load_catalog()
     log = Path(folder) / "log.csv"
@@ -374,7 +374,7 @@ def test_concurrent_log_commands_all_land(tmp_path):
         ))
     outs = [p.communicate(timeout=60)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], outs
-    from stretchlog.catalog import load_catalog
+    from stretchlog.log.catalog import load_catalog
 
     numbers, problems = _session_numbers(log, load_catalog())
     assert problems == [] and numbers == [500, 501, 502]

@@ -10,8 +10,8 @@ from importlib import resources
 
 import pytest
 
-from stretchlog.catalog import REGIONS, Catalog, load_catalog, normalize_name
-from stretchlog.errors import CatalogError
+from stretchlog.log.catalog import REGIONS, Catalog, load_catalog, normalize_name
+from stretchlog.log.errors import CatalogError
 
 # id -> aliases that must match it (other engineers' code relies on these)
 REQUIRED: dict[str, list[str]] = {
@@ -52,7 +52,7 @@ KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def _builtin_raw() -> list[dict]:
-    text = resources.files("stretchlog").joinpath("data/catalog.toml").read_text("utf-8")
+    text = resources.files("stretchlog.log").joinpath("data/catalog.toml").read_text("utf-8")
     return tomllib.loads(text)["stretch"]
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BROKEN, HEADER, SAMPLE
-from stretchlog.cli import app
+from stretchlog.cli.app import app
 
 runner = CliRunner()
 
@@ -191,7 +191,7 @@ def test_validate_missing_file_folder_and_unreadable_file_are_one_line(tmp_path,
     _one_sentence(empty)
 
     # unreadable: chmod 000 does not stop root, so the reader's open() is made to refuse
-    import stretchlog.logfile as logfile
+    import stretchlog.log.reader as logfile
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

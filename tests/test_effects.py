@@ -17,8 +17,8 @@ import typer
 from conftest import SAMPLE
 from typer.testing import CliRunner
 
-from stretchlog import cli_effects
-from stretchlog.effects import (
+from stretchlog.cli import effects as cli_effects
+from stretchlog.effects.relief import (
     EFFECT_COLUMNS,
     dose_response,
     inseparable_groups,
@@ -28,11 +28,11 @@ from stretchlog.effects import (
     relief_report,
     side_differences,
 )
-from stretchlog.effects_model import build_design, null_projection, whiten
-from stretchlog.effects_pool import pool
-from stretchlog.errors import StretchlogWarning
-from stretchlog.logfile import read_log
-from stretchlog.simulate import simulate_log
+from stretchlog.effects.model import build_design, null_projection, whiten
+from stretchlog.effects.pool import pool
+from stretchlog.log.errors import StretchlogWarning
+from stretchlog.log.reader import read_log
+from stretchlog.testing.simulate import simulate_log
 
 HEADER = "date,time,stretch,side,hold_s,reps,pain_before,pain_after"
 EFFECTS = {"pigeon": 1.0, "knees to chest": 2.0, "QL stretch": 0.0}
@@ -424,8 +424,13 @@ def test_cli_machine_formats(effects_app, fmt):
         frame = pd.read_csv(io.StringIO(res.stdout))
         assert list(frame.columns) == [c for c in EFFECT_COLUMNS if c != "side"]
     else:
-        rows = json.loads(res.stdout)
+        doc = json.loads(res.stdout)
+        assert doc["format"] == "stretchlog.effects/1" and doc["by_side"] is False
+        rows = doc["effects"]
         assert rows[0]["rank"] == 1 and set(rows[0]) == {c for c in EFFECT_COLUMNS if c != "side"}
+        # every table and claim the terminal shows
+        assert {"side_relief", "inseparable", "adjustments", "notes", "lasting", "dose", "meaningful"} <= set(doc)
+        assert any(r["verdict"] == "more helps" for r in doc["dose"]) or doc["dose"]
 
 
 def test_cli_errors(effects_app, write):

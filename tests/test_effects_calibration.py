@@ -1,6 +1,6 @@
 """Simulation studies: are the relief estimates calibrated and ranked right, over many logs?
 
-Each study simulates seeded logs with a known truth (``stretchlog.simulate``: noisy
+Each study simulates seeded logs with a known truth (``stretchlog.testing.simulate``: noisy
 whole-number readings, regression to the mean, an order effect, a harmful stretch,
 rarely tried stretches and an inseparable pair), writes them as CSV, reads them
 back and fits them, in every logging style. The thresholds sit below the figures
@@ -16,10 +16,10 @@ import time
 import numpy as np
 import pytest
 
-from stretchlog.effects import relief_report
-from stretchlog.effects_check import calibration_runs, summarise_runs
-from stretchlog.logfile import read_log
-from stretchlog.simulate import simulate_bouts, simulate_log
+from stretchlog.effects.relief import relief_report
+from stretchlog.testing.check import calibration_runs, summarise_runs
+from stretchlog.log.reader import read_log
+from stretchlog.testing.simulate import simulate_bouts, simulate_log
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +97,7 @@ def test_side_imbalance_found_over_a_year():
 
 
 def test_lasting_relief_intervals_cover_the_truth():
-    from stretchlog.effects import lasting_relief
+    from stretchlog.effects.relief import lasting_relief
 
     covered = []
     for seed in range(20):

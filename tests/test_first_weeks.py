@@ -14,7 +14,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from stretchlog.cli import app
+from stretchlog.cli.app import app
 
 HEADER = "date,time,stretch,side,hold_s,reps,pain_before,pain_after,tightness,notes\n"
 
@@ -60,7 +60,7 @@ def test_effects_says_what_is_missing_instead_of_a_number(log):
     # was: "Every session started at the same pain" (they started at 6 and 5)
     assert "started at the same pain" not in out
     # was: "Reclining hip stretch 0.7, likely range -4.8 to 6.3, chance it helps 83%"
-    rows = json.loads(run("effects", log, "-f", "json", stdout=True))
+    rows = json.loads(run("effects", log, "-f", "json", stdout=True))["effects"]
     assert all(r["effect"] is None and r["ci_low"] is None for r in rows)
     assert "Only 2 sessions so far: a stretch needs 3 sessions with pain rated before and after it" in out
     assert "session(s)" not in out
@@ -86,7 +86,7 @@ def test_per_bout_log_says_how_many_more_sessions_each_stretch_needs(write):
 
 def test_by_side_has_no_interval_wider_than_the_scale(log):
     # was: "-19.1 to 20.6" on a 0-10 scale
-    rows = json.loads(run("effects", log, "--by-side", "-f", "json", stdout=True))
+    rows = json.loads(run("effects", log, "--by-side", "-f", "json", stdout=True))["effects"]
     for r in rows:
         if r["ci_low"] is not None:
             assert r["ci_high"] - r["ci_low"] <= 6.0

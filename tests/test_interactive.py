@@ -10,9 +10,9 @@ from prompt_toolkit.document import Document
 from rich.console import Console
 
 from conftest import CONTRACT_EXAMPLE, HEADER
-from stretchlog.append import AppendError
-from stretchlog.catalog import load_catalog
-from stretchlog.interactive import (
+from stretchlog.entry.append import AppendError
+from stretchlog.log.catalog import load_catalog
+from stretchlog.entry.interactive import (
     History,
     StretchCompleter,
     _candidates,
@@ -21,8 +21,8 @@ from stretchlog.interactive import (
     quick_command,
     run_interactive,
 )
-from stretchlog.logfile import load_log
-from stretchlog.quicklog import Bout, Session
+from stretchlog.log.reader import load_log
+from stretchlog.entry.quicklog import Bout, Session
 
 NOW = dt.datetime(2026, 11, 20, 8, 0)
 CATALOG = load_catalog()

@@ -1,6 +1,6 @@
 """stretchlog's least squares gives statsmodels' OLS figures (issue 8).
 
-The analyses fit by :func:`stretchlog._ols.least_squares` (one QR) and take robust
+The analyses fit by :func:`stretchlog.model._ols.least_squares` (one QR) and take robust
 covariances from statsmodels' sandwich estimators, so that a command need not
 import statsmodels' formula machinery. These tests hold every figure to what
 ``statsmodels`` OLS gives on the same data.
@@ -14,7 +14,7 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from stretchlog._ols import least_squares
+from stretchlog.model._ols import least_squares
 
 
 def design(seed: int, n: int = 120, p: int = 5):

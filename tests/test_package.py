@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import stretchlog
-import stretchlog.logfile
+import stretchlog.log.reader
 from conftest import SAMPLE
 
 
@@ -17,10 +17,10 @@ def test_import_stretchlog_is_cheap():
 
 
 def test_exports_survive_importing_the_modules_of_the_same_name():
-    import stretchlog.segments  # noqa: F401  (the module import must not shadow the export)
-    import stretchlog.sessions  # noqa: F401
+    import stretchlog.model.segments  # noqa: F401  (the module import must not shadow the export)
+    import stretchlog.model.sessions  # noqa: F401
 
-    bouts = stretchlog.logfile.load_log(SAMPLE).bouts
+    bouts = stretchlog.log.reader.load_log(SAMPLE).bouts
     assert len(stretchlog.session_table(bouts)) == bouts["session_id"].nunique()
     assert stretchlog.segment_table(bouts)["n_bouts"].sum() == len(bouts)
     for name in stretchlog.__all__:

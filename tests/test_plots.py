@@ -17,13 +17,14 @@ from matplotlib.figure import Figure
 
 from conftest import SAMPLE
 from stretchlog import plots
-from stretchlog.logfile import load_log
-from stretchlog.sessions import sessions
-from stretchlog.effects import lasting_relief, relief_report
-from stretchlog.routine import Routine, RoutineItem, routine
-from stretchlog.trends import tightness_curve, tightness_trends
-from stretchlog.trends_pain import pain_over_time
-from stretchlog.trends_sides import side_asymmetry
+from stretchlog.log.reader import load_log
+from stretchlog.model.sessions import sessions
+from stretchlog.effects.relief import lasting_relief, relief_report
+from stretchlog.routine.build import routine
+from stretchlog.routine.types import Routine, RoutineItem
+from stretchlog.trends.tightness import tightness_curve, tightness_trends
+from stretchlog.trends.pain import pain_over_time
+from stretchlog.trends.sides import side_asymmetry
 
 TODAY = date(2026, 10, 1)
 

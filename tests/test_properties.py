@@ -10,11 +10,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchlog.errors import StretchlogWarning
-from stretchlog.logfile import load_log, to_csv_text
-from stretchlog.schema import BOUTS, CONTRACT_COLUMNS
-from stretchlog.segments import segments
-from stretchlog.sessions import sessions
+from stretchlog.log.errors import StretchlogWarning
+from stretchlog.log.reader import load_log, to_csv_text
+from stretchlog.log.schema import BOUTS, CONTRACT_COLUMNS
+from stretchlog.model.segments import segments
+from stretchlog.model.sessions import sessions
 
 NAMES = [
     "reclining hip stretch",

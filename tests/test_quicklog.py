@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchlog.append import append_session
-from stretchlog.catalog import load_catalog
-from stretchlog.logfile import load_log
-from stretchlog.quicklog import Bout, QuickFormError, Session, format_bout, format_number, parse_bout, parse_bouts
+from stretchlog.entry.append import append_session
+from stretchlog.log.catalog import load_catalog
+from stretchlog.log.reader import load_log
+from stretchlog.entry.quicklog import Bout, QuickFormError, Session, format_bout, format_number, parse_bout, parse_bouts
 
 # ---------------------------------------------------------------- parsing
 
@@ -154,7 +154,7 @@ _ALPHABET = st.characters(
 
 
 def _free_name_ok(name: str) -> bool:
-    from stretchlog.quicklog import _looks_like_field
+    from stretchlog.entry.quicklog import _looks_like_field
 
     return bool(name) and not _looks_like_field(name)
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from conftest import HEADER
-from stretchlog.errors import LogError, StretchlogWarning
-from stretchlog.logfile import load_log, read_log
-from stretchlog.schema import BOUTS
+from stretchlog.log.errors import LogError, StretchlogWarning
+from stretchlog.log.reader import load_log, read_log
+from stretchlog.log.schema import BOUTS
 
 
 def problems_of(source) -> list:

@@ -19,9 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CONTRACT_EXAMPLE, SAMPLE
-from stretchlog.cli import app
-from stretchlog.errors import LogError
-from stretchlog.logfile import load_log
+from stretchlog.cli.app import app
+from stretchlog.log.errors import LogError
+from stretchlog.log.reader import load_log
 
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="sample not generated yet")
 
@@ -135,12 +135,13 @@ def test_a_note_written_na_by_r_is_kept_with_a_warning(tmp_path):
 
 @pytest.mark.slow
 def test_report_of_the_quoted_sample_is_the_same(tmp_path):
-    from stretchlog.report import build_report
+    from stretchlog.analysis import analyse
+    from stretchlog.report.html import build_report
 
     quoted = tmp_path / SAMPLE.name  # the same file name: the report prints it
     quoted.write_text(quote_all(records()), encoding="utf-8", newline="")
     pages = []
     for path in (SAMPLE, quoted):
-        page, _ = build_report(load_log(path), seed=1, today=date(2026, 10, 1))
+        page, _ = build_report(analyse(path, today=date(2026, 10, 1)), seed=1)
         pages.append(page.replace(str(path), "LOG"))
     assert pages[0] == pages[1]

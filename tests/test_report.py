@@ -13,10 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import HEADER, SAMPLE
-from stretchlog.cli import app
-from stretchlog.errors import StretchlogWarning
-from stretchlog.logfile import load_log
-from stretchlog.report import REPORT_STEPS, build_report, write_report
+from stretchlog.cli.app import app
+from stretchlog.log.errors import StretchlogWarning
+from stretchlog.log.reader import load_log
+from stretchlog.analysis import analyse
+from stretchlog.report.html import REPORT_STEPS, build_report, write_report
 
 HOSTILE = f"""{HEADER}
 2026-11-01,21:30,<script>alert('x')</script>,,45,2,6,5,7,"<img src=x onerror=alert(1)> & more"
@@ -29,7 +30,7 @@ HOSTILE = f"""{HEADER}
 def sample_page() -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StretchlogWarning)
-        page, parts = build_report(load_log(SAMPLE), seed=1, today=date(2026, 11, 22))
+        page, parts = build_report(analyse(SAMPLE, today=date(2026, 11, 22)), seed=1)
     assert parts["n_charts"] >= 6
     return page
 
@@ -59,14 +60,14 @@ def test_report_names_version_input_and_dates(sample_page):
 def test_names_and_notes_from_the_log_are_escaped(write):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StretchlogWarning)
-        page, _ = build_report(load_log(write(HOSTILE)), seed=1)
+        page, _ = build_report(analyse(write(HOSTILE)), seed=1)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "<h1>not a heading</h1>" not in page
 
 
 def test_empty_log_still_gives_a_page(write):
-    page, parts = build_report(load_log(write(HEADER + "\n")), seed=1)
+    page, parts = build_report(analyse(write(HEADER + "\n")), seed=1)
     assert "no bouts yet" in page and parts["n_charts"] >= 1
 
 

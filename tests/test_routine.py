@@ -14,13 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchlog import routine_plan as plan
-from stretchlog.catalog import load_catalog
-from stretchlog.logfile import read_log
-from stretchlog.routine import DISCLAIMER, Routine, routine
-from stretchlog.routine_inputs import (Imbalance, RoutineEffects, RoutineTrends, SafetyNote, effect_inputs,
+from stretchlog.routine import plan
+from stretchlog.log.catalog import load_catalog
+from stretchlog.log.reader import read_log
+from stretchlog.analysis import analyse
+from stretchlog.routine.build import build_from, routine
+from stretchlog.routine.types import DISCLAIMER, Routine
+from stretchlog.routine.inputs import (Imbalance, RoutineEffects, RoutineTrends, SafetyNote, effect_inputs,
                                        trend_inputs)
-from stretchlog.simulate import simulate_log
+from stretchlog.testing.simulate import simulate_log
 
 from conftest import SAMPLE
 
@@ -39,13 +41,19 @@ def long_log(tmp_path_factory):
     """A 240-day simulated log, its truth, and its effects and trends computed once."""
     sim = simulate_log(days=240, seed=11, style="mixed")
     bouts = _read(sim, tmp_path_factory.mktemp("long"))
-    return sim, bouts, effect_inputs(bouts, CAT), trend_inputs(bouts, CAT)
+    an = analyse(bouts, catalog=CAT, today=TODAY)
+    return sim, bouts, effect_inputs(an), trend_inputs(an)
 
 
 def _r(log, **kw) -> Routine:
     _, bouts, eff, tr = log
     kw.setdefault("today", TODAY)
-    return routine(bouts, effects=eff, trends=tr, **kw)
+    return _from(bouts, eff, tr, **kw)
+
+
+def _from(bouts, eff, tr, *, minutes=10, flare=False, seed=None, today=TODAY) -> Routine:
+    """The builder on hand-made (or precomputed) inputs."""
+    return build_from(bouts, eff, tr, catalog=CAT, today=today, minutes=minutes, flare=flare, seed=seed)
 
 
 # --------------------------------------------------------------------------- what works first
@@ -198,7 +206,7 @@ def _hand_effects():
 
 
 def test_hand_built_effects_harmful_left_out_with_reason(small_log):
-    r = routine(small_log, effects=_hand_effects(), trends=RoutineTrends(), seed=1, minutes=20, today=TODAY)
+    r = _from(small_log, _hand_effects(), RoutineTrends(), seed=1, minutes=20, today=TODAY)
     assert "side-bend" not in {i.stretch for i in r.items}
     out = {x.stretch: x.reason for x in r.left_out}
     assert out["side-bend"].startswith("makes your pain worse: about 0.6 points more per bout")
@@ -211,7 +219,7 @@ def test_hand_built_effects_harmful_left_out_with_reason(small_log):
 def test_a_stretch_named_by_a_safety_flag_is_left_out(small_log):
     tr = RoutineTrends(safety=(SafetyNote("Reclining hip stretch raised your pain. Ease off.",
                                           "reclining-hip-stretch"),))
-    r = routine(small_log, effects=_hand_effects(), trends=tr, seed=1, minutes=20, today=TODAY)
+    r = _from(small_log, _hand_effects(), tr, seed=1, minutes=20, today=TODAY)
     assert "reclining-hip-stretch" not in {i.stretch for i in r.items}
     assert any(x.stretch == "reclining-hip-stretch" and "safety flag" in x.reason for x in r.left_out)
     assert r.safety == ("Reclining hip stretch raised your pain. Ease off.",)
@@ -224,7 +232,7 @@ def test_extra_rounds_and_weaker_side(small_log, listed):
                           "reason": ["among the tightest now (7.0 of 10)"] * len(listed)})
     tr = RoutineTrends(needs_more_work=needs,
                        imbalances=(Imbalance("reclining-hip-stretch", "left", "the left side is tighter"),))
-    r = routine(small_log, effects=_hand_effects(), trends=tr, seed=1, minutes=30, today=TODAY)
+    r = _from(small_log, _hand_effects(), tr, seed=1, minutes=30, today=TODAY)
     roles = [(i.role, i.round, i.side) for i in r.items if i.stretch == "reclining-hip-stretch"]
     if listed == ["left"]:  # one tight side: its second round is the extra work on the weaker side
         assert roles == [("works", 1, "each side"), ("extra round", 2, "left")]
@@ -238,7 +246,7 @@ def test_extra_rounds_and_weaker_side(small_log, listed):
 
 
 def test_usual_dose_is_the_median_of_the_persons_bouts(small_log):
-    r = routine(small_log, effects=_hand_effects(), trends=RoutineTrends(), seed=1, minutes=20, today=TODAY)
+    r = _from(small_log, _hand_effects(), RoutineTrends(), seed=1, minutes=20, today=TODAY)
     hip = next(i for i in r.items if i.stretch == "reclining-hip-stretch")
     assert (hip.hold_s, hip.reps, hip.side, hip.dose_from) == (60, 1, "each side", "your usual")
 
@@ -248,7 +256,7 @@ def test_no_numbers_are_made_up_for_stretches_without_an_estimate(small_log):
     table = eff.table.copy()
     table.loc[table["stretch"] == "double-knees-to-chest", ["effect", "ci_low", "ci_high", "p_helps"]] = np.nan
     table.loc[table["stretch"] == "double-knees-to-chest", "evidence"] = "cannot separate"
-    r = routine(small_log, effects=RoutineEffects(table), trends=RoutineTrends(), seed=1, minutes=20,
+    r = _from(small_log, RoutineEffects(table), RoutineTrends(), seed=1, minutes=20,
                 today=TODAY)
     dk = [i for i in r.items if i.stretch == "double-knees-to-chest"]
     assert dk and dk[0].role == "experiment" and math.isnan(dk[0].effect)
@@ -338,7 +346,7 @@ def test_new_user_with_an_empty_log_file(tmp_path):
 def flagged(small_log):
     tr = RoutineTrends(safety=(SafetyNote("Your starting pain has stayed at 7 or more for 4 days. See a "
                                           "physical therapist."),))
-    return routine(small_log, effects=_hand_effects(), trends=tr, seed=1, minutes=12, today=TODAY)
+    return _from(small_log, _hand_effects(), tr, seed=1, minutes=12, today=TODAY)
 
 
 def test_safety_heads_every_format(flagged, tmp_path):
@@ -349,14 +357,14 @@ def test_safety_heads_every_format(flagged, tmp_path):
     assert list(data)[0] == "safety" and data["safety"] == [msg]
     from rich.console import Console
 
-    from stretchlog.cli_routine import print_routine
+    from stretchlog.cli.routine import print_routine
 
     con = Console(record=True, width=100)
     print_routine(con, flagged)
     text = con.export_text()
     assert text.lstrip().splitlines()[0].startswith("╭") and "SAFETY FIRST" in text.splitlines()[0]
     assert text.index("Your starting pain") < text.index("Reclining hip stretch")
-    from stretchlog.card import draw_card
+    from stretchlog.report.card import draw_card
 
     fig = draw_card(flagged)
     texts = sorted(fig.axes[0].texts, key=lambda t: t.get_position()[1])
@@ -388,7 +396,7 @@ def test_outputs_agree(long_log):
 
 
 def test_sample_log_gives_a_routine_to_follow():
-    from stretchlog.errors import StretchlogWarning
+    from stretchlog.log.errors import StretchlogWarning
 
     with pytest.warns(StretchlogWarning, match="doorway chest stretch"):  # one custom stretch
         bouts = read_log(SAMPLE)
@@ -403,7 +411,7 @@ def test_sample_log_gives_a_routine_to_follow():
 
 
 def test_card_renders_as_pdf_and_png(flagged, tmp_path):
-    from stretchlog.card import save_card
+    from stretchlog.report.card import save_card
 
     pdf = save_card(flagged, tmp_path / "card.pdf")
     data = pdf.read_bytes()
@@ -421,7 +429,7 @@ def test_card_renders_as_pdf_and_png(flagged, tmp_path):
 
 
 def test_card_on_a4_and_for_long_routines(long_log, tmp_path):
-    from stretchlog.card import draw_card, save_card
+    from stretchlog.report.card import draw_card, save_card
 
     r = _r(long_log, seed=0, minutes=60)
     fig = draw_card(r, paper="A4")
@@ -443,7 +451,7 @@ def cli():
     import typer
     from typer.testing import CliRunner
 
-    from stretchlog import cli_routine
+    from stretchlog.cli import routine as cli_routine
 
     app = typer.Typer()
     app.command("routine")(cli_routine.routine)
@@ -493,7 +501,7 @@ def test_cli_module_imports_stay_light():
     import subprocess
     import sys
 
-    code = ("import sys, stretchlog.cli_routine; "
+    code = ("import sys, stretchlog.cli.routine; "
             "print(any(m in sys.modules for m in ('pandas', 'matplotlib', 'rich', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -16,17 +16,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stretchlog.catalog import load_catalog
-from stretchlog.effects import dose_response, lasting_relief, meaningful_sessions, relief_report
-from stretchlog.effects_more import display_names
-from stretchlog.habits import habits
-from stretchlog.logfile import load_log
-from stretchlog.routine_inputs import effect_inputs, trend_inputs
-from stretchlog.segments import segments
-from stretchlog.sessions import sessions
-from stretchlog.simulate import simulate_log
-from stretchlog.trends import tightness_levels, tightness_trends
-from stretchlog.trends_pain import pain_over_time, weekly_pain
+from stretchlog.analysis import Analysis
+from stretchlog.log.catalog import load_catalog
+from stretchlog.effects.relief import dose_response, lasting_relief, meaningful_sessions, relief_report
+from stretchlog.effects.more import display_names
+from stretchlog.trends.habits import habits
+from stretchlog.log.reader import LoadedLog, load_log
+from stretchlog.routine.inputs import effect_inputs, trend_inputs
+from stretchlog.model.segments import segments
+from stretchlog.model.sessions import sessions
+from stretchlog.testing.simulate import simulate_log
+from stretchlog.trends.tightness import tightness_levels, tightness_trends
+from stretchlog.trends.pain import pain_over_time, weekly_pain
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "stretch-log.csv"
 CAT = load_catalog()
@@ -109,9 +110,9 @@ def test_shared_tables_give_the_same_results(bouts):
     h_shared = habits(bouts, ses=ses, weekly=weekly, today="2027-01-01")
     same(h_alone.weekly, h_shared.weekly)
     assert h_alone.streak_today == h_shared.streak_today
-    e_alone, e_shared = effect_inputs(bouts, CAT), effect_inputs(bouts, CAT, segs=segs)
-    same(e_alone.table, e_shared.table)
-    same(e_alone.sides, e_shared.sides)
-    t_alone, t_shared = trend_inputs(bouts, CAT), trend_inputs(bouts, CAT, segs=segs)
-    same(t_alone.needs_more_work, t_shared.needs_more_work)
-    assert (t_alone.imbalances, t_alone.safety) == (t_shared.imbalances, t_shared.safety)
+    # the routine reads the analysis' own parts: the very same objects, nothing recomputed
+    an = Analysis(LoadedLog(bouts, (), "<bouts>"), catalog=CAT)
+    e, t = effect_inputs(an), trend_inputs(an)
+    assert e.table is an.effects and e.sides is an.side_relief
+    same(e.table, relief_report(bouts, catalog=CAT).effects)
+    assert t.needs_more_work is an.needs_more_work

@@ -1,4 +1,4 @@
-"""Tests of the seeded log simulator (stretchlog.simulate) and the sample data."""
+"""Tests of the seeded log simulator (stretchlog.testing.simulate) and the sample data."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stretchlog import logfile
-from stretchlog.errors import LogError, StretchlogWarning
-from stretchlog.simulate import (
+from stretchlog.log import reader as logfile
+from stretchlog.log.errors import LogError, StretchlogWarning
+from stretchlog.testing.simulate import (
     COLUMNS,
     DEFAULT_INSEPARABLE,
     SimulatedLog,

@@ -15,14 +15,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stretchlog.habits import habits
-from stretchlog.logfile import load_log
-from stretchlog.safety import DISCLAIMER, flags_frame, safety_flags
-from stretchlog.trends import TREND_COLUMNS, needs_more_work, tightness_curve, tightness_trends
-from stretchlog.trends_fit import critical_value, direction, fit_mean, fit_trend, signed
-from stretchlog.trends_pain import pain_over_time
-from stretchlog.trends_report import trends_report
-from stretchlog.trends_sides import SIDE_COLUMNS, side_asymmetry, single_bout_relief
+from stretchlog.trends.habits import habits
+from stretchlog.log.reader import load_log
+from stretchlog.trends.safety import DISCLAIMER, flags_frame, safety_flags
+from stretchlog.trends.tightness import TREND_COLUMNS, needs_more_work, tightness_curve, tightness_trends
+from stretchlog.trends.fit import critical_value, direction, fit_mean, fit_trend, signed
+from stretchlog.trends.pain import pain_over_time
+from stretchlog.trends.report import trends_report
+from stretchlog.analysis import analyse
+from stretchlog.testing.simulate import simulate_log
+from stretchlog.trends.sides import SIDE_COLUMNS, side_asymmetry, single_bout_relief
 
 HEADER = "date,time,stretch,side,hold_s,reps,pain_before,pain_after,tightness,notes"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "stretch-log.csv"
@@ -256,7 +258,7 @@ def test_too_few_paired_days_say_so():
     assert not a["imbalance"] and "judging an imbalance needs" in a["finding"]
 
 
-def test_relief_by_side_uses_single_bout_segments_only():
+def test_left_and_right_relief_is_the_relief_models_answer():
     days = dates("2026-02-01", 8, 2)
     rows = []
     for d in days:
@@ -268,9 +270,20 @@ def test_relief_by_side_uses_single_bout_segments_only():
     b = bouts_of(rows)
     rel = single_bout_relief(b)
     assert set(rel["stretch_id"]) == {"pigeon-pose"}  # the last two share a segment
-    a = side_asymmetry(b).set_index("stretch_id").loc["pigeon-pose"]
-    assert a["relief_left"] == 2.0 and a["relief_right"] == 0.0
-    assert a["relief_diff"] == 2.0 and "left side brings more relief" in a["finding"]
+    # the left/right relief columns are the relief model's answer, the same as effects --by-side
+    sim = simulate_log(days=200, seed=5, style="per_bout", imbalance=True)
+    an = analyse(io.StringIO(sim.csv_text()))
+    model = an.side_relief.set_index("stretch")
+    table = an.sides.set_index("stretch_id").loc[model.index]
+    for ours, theirs in (("relief_left", "left"), ("relief_right", "right"), ("relief_diff", "difference"),
+                         ("relief_lo", "ci_low"), ("relief_hi", "ci_high")):
+        np.testing.assert_array_equal(table[ours].to_numpy(float), model[theirs].to_numpy(float))
+    assert model["left"].notna().sum() >= 3
+    claims = table["finding"].str.contains("side brings more relief")
+    assert (claims == model["imbalance"].astype(bool)).all()
+    # without the model's table (trends on their own) the relief columns stay empty
+    alone = side_asymmetry(b).set_index("stretch_id").loc["pigeon-pose"]
+    assert np.isnan(alone["relief_left"]) and "relief" not in alone["finding"]
 
 
 # --------------------------------------------------------------------------- pain
@@ -494,7 +507,7 @@ def runner_app():
     import typer
     from typer.testing import CliRunner
 
-    from stretchlog import cli_trends
+    from stretchlog.cli import trends as cli_trends
 
     app = typer.Typer()
     app.command("trends")(cli_trends.trends)
@@ -555,7 +568,7 @@ def test_cli_bad_log_bad_format_and_empty_log(runner_app, write):
 
 
 def test_cli_module_imports_only_typer_pathlib_typing_at_top():
-    import stretchlog.cli_trends as mod
+    import stretchlog.cli.trends as mod
 
     tree = ast.parse(Path(mod.__file__).read_text())
     top = set()

@@ -6,7 +6,7 @@ Two kinds of data:
   "stiff days" (phi 0.7-0.9), rating noise, rounding to whole numbers and days
   skipped at random: it checks the interval's coverage, the direction calls and
   that flat series are not over-called, over many draws;
-* whole logs from :mod:`stretchlog.simulate` read with the real reader: shared
+* whole logs from :mod:`stretchlog.testing.simulate` read with the real reader: shared
   stiff days across stretches, stretches done on some days only, both sides,
   known ``truth.tightness_slope`` per (stretch, side), an imbalanced stretch, no
   time-of-day effect.
@@ -25,15 +25,15 @@ import pytest
 from scipy import stats
 from scipy.signal import lfilter
 
-from stretchlog.habits import habits
-from stretchlog.logfile import load_log
-from stretchlog.safety import safety_flags
-from stretchlog.sessions import sessions
-from stretchlog.simulate import simulate_log
-from stretchlog.trends import MIN_RATE, tightness_trends
-from stretchlog.trends_fit import direction, fit_trend
-from stretchlog.trends_pain import pain_over_time
-from stretchlog.trends_sides import side_asymmetry
+from stretchlog.trends.habits import habits
+from stretchlog.log.reader import load_log
+from stretchlog.trends.safety import safety_flags
+from stretchlog.model.sessions import sessions
+from stretchlog.testing.simulate import simulate_log
+from stretchlog.trends.tightness import MIN_RATE, tightness_trends
+from stretchlog.trends.fit import direction, fit_trend
+from stretchlog.trends.pain import pain_over_time
+from stretchlog.trends.sides import side_asymmetry
 
 pytestmark = pytest.mark.slow
 

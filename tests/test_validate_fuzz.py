@@ -32,10 +32,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import CONTRACT_EXAMPLE, HEADER
-from stretchlog import schema
-from stretchlog.cli import app
-from stretchlog.errors import LogError
-from stretchlog.logfile import load_log
+from stretchlog.log import schema
+from stretchlog.cli.app import app
+from stretchlog.log.errors import LogError
+from stretchlog.log.reader import load_log
 
 runner = CliRunner()
 

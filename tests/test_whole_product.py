@@ -34,7 +34,7 @@ from typer.testing import CliRunner
 
 from conftest import examples
 from first_month import first_month_logs
-from stretchlog.cli import app
+from stretchlog.cli.app import app
 
 runner = CliRunner()
 
@@ -109,7 +109,7 @@ def check_effects(log: str) -> list[dict]:
     readable(text, "effects")
     readable(cli("effects", log, "--by-side"), "effects --by-side")
     readable(cli("effects", log, "-f", "csv"), "effects csv")
-    rows = json.loads(cli("effects", log, "-f", "json", stdout_only=True))
+    rows = json.loads(cli("effects", log, "-f", "json", stdout_only=True))["effects"]
     numbers_are_finite(rows, "effects json")
     for row in rows:
         interval_holds(row, "effect", "ci_low", "ci_high", f"effects {row['name']}")
@@ -165,13 +165,13 @@ def check_report(log: str, out: Path, card: bool) -> None:
 def check_notebook_api(path: Path, charts: bool) -> None:
     """What the notebooks call beyond the CLI: the extra analyses and (with ``charts``) every chart."""
     from stretchlog import plots
-    from stretchlog.effects import dose_response, lasting_relief, meaningful_sessions, relief_report
-    from stretchlog.habits import habits
-    from stretchlog.logfile import load_log
-    from stretchlog.routine import routine
-    from stretchlog.sessions import sessions
-    from stretchlog.trends import tightness_curve
-    from stretchlog.trends_report import trends_report
+    from stretchlog.effects.relief import dose_response, lasting_relief, meaningful_sessions, relief_report
+    from stretchlog.trends.habits import habits
+    from stretchlog.log.reader import load_log
+    from stretchlog.routine.build import routine
+    from stretchlog.model.sessions import sessions
+    from stretchlog.trends.tightness import tightness_curve
+    from stretchlog.trends.report import trends_report
 
     bouts = load_log(path).bouts
     ses = sessions(bouts)

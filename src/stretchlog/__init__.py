@@ -5,7 +5,7 @@
 >>> stretchlog.session_table(bouts)                               # doctest: +SKIP
 
 (The tables are ``session_table`` and ``segment_table`` here because the modules
-``stretchlog.sessions`` and ``stretchlog.segments`` would shadow functions of the
+``stretchlog.model.sessions`` and ``stretchlog.model.segments`` would shadow functions of the
 same name once imported.)
 
 Importing the package is cheap: pandas, statsmodels and matplotlib are imported
@@ -27,18 +27,28 @@ __all__ = [
     "write_log",
     "session_table",
     "segment_table",
+    "analyse",
+    "Analysis",
+    "build_routine",
+    "plots",
+    "simulate_log",
 ]
 
 _LAZY = {
-    "LogError": "stretchlog.errors",
-    "Problem": "stretchlog.errors",
-    "StretchlogWarning": "stretchlog.errors",
-    "load_catalog": "stretchlog.catalog",
-    "read_log": "stretchlog.logfile",
-    "load_log": "stretchlog.logfile",
-    "write_log": "stretchlog.logfile",
-    "session_table": "stretchlog.sessions",
-    "segment_table": "stretchlog.segments",
+    "LogError": "stretchlog.log.errors",
+    "Problem": "stretchlog.log.errors",
+    "StretchlogWarning": "stretchlog.log.errors",
+    "load_catalog": "stretchlog.log.catalog",
+    "read_log": "stretchlog.log.reader",
+    "load_log": "stretchlog.log.reader",
+    "write_log": "stretchlog.log.reader",
+    "session_table": "stretchlog.model.sessions",
+    "segment_table": "stretchlog.model.segments",
+    "analyse": "stretchlog.analysis",
+    "Analysis": "stretchlog.analysis",
+    "build_routine": "stretchlog.routine.build",
+    "plots": "stretchlog.plots",
+    "simulate_log": "stretchlog.testing.simulate",
 }
 
 
@@ -48,6 +58,7 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'stretchlog' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    value = imported if module == f"stretchlog.{name}" else getattr(imported, name)
     globals()[name] = value
     return value

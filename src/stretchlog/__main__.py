@@ -1,5 +1,5 @@
 """``python -m stretchlog`` runs the command-line interface."""
 
-from stretchlog.cli import main
+from stretchlog.cli.app import main
 
 main()

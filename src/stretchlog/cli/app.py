@@ -1,0 +1,116 @@
+"""The ``stretchlog`` command line: a thin shell over the package API.
+
+Each command imports what it needs when it runs, so ``stretchlog --help`` and
+``stretchlog catalog`` start without pandas, statsmodels or matplotlib.
+Exit codes: 0 done, 1 the log (or another input) has problems, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from stretchlog.cli.common import CATALOG_OPT, LOG_ARG, _console, _err_console, _load, _load_catalog
+
+app = typer.Typer(
+    name="stretchlog",
+    help=(
+        "Learn from your own stretching log which stretches relieve your back pain.\n\n"
+        "Your log stays on this computer: stretchlog makes no network connections. "
+        "What it prints is advice from your own records, not a diagnosis."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+@app.command()
+def validate(log: Path = LOG_ARG, catalog: Optional[Path] = CATALOG_OPT) -> None:
+    """Check a log against the format and summarise it.
+
+    Exit 0 and a one-screen summary for a good log; exit 1 and a table of every
+    problem (row as your spreadsheet shows it, column, value, what was expected)
+    for a bad one.
+    """
+    from stretchlog.cli.render import print_summary
+    from stretchlog.model.summary import summarise
+
+    loaded = _load(log, catalog, full_warnings=True)
+    print_summary(_console(), summarise(loaded))
+
+
+@app.command("catalog")
+def catalog_cmd(
+    region: Optional[str] = typer.Option(
+        None, "--region", "-r", help="Only this body region (hips, thighs, lower back, core, upper back, neck)."
+    ),
+    details: bool = typer.Option(False, "--details", "-d", help="Show aliases and instructions too."),
+    catalog: Optional[Path] = CATALOG_OPT,
+) -> None:
+    """List the stretches stretchlog knows, in the order the guides recommend."""
+    from stretchlog.log.catalog import REGIONS
+    from stretchlog.cli.render import print_catalog
+
+    cat = _load_catalog(catalog)
+    if region is not None:
+        chosen = cat.in_region(region)
+        if len(chosen) == 0:
+            _err_console().print(
+                f"No stretches in region '{region}'. Regions: {', '.join(REGIONS)}."
+            )
+            raise typer.Exit(2)
+        cat = chosen
+    print_catalog(_console(), cat, details=details)
+
+
+# Commands that live in their own modules (each imports only typer at the top).
+from stretchlog.cli import effects as cli_effects
+from stretchlog.cli import log as cli_log
+from stretchlog.cli import report as cli_report
+from stretchlog.cli import routine as cli_routine
+from stretchlog.cli import trends as cli_trends  # noqa: E402
+
+app.command("log")(cli_log.log)
+app.command("import")(cli_log.import_sheet)
+app.command("effects")(cli_effects.effects)
+app.command("trends")(cli_trends.trends)
+app.command("routine")(cli_routine.routine)
+app.command("report")(cli_report.report)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from stretchlog import __version__
+
+        typer.echo(f"stretchlog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Learn from your own stretching log which stretches relieve your back pain."""
+
+
+def main() -> None:
+    """Entry point of the ``stretchlog`` console script."""
+    import os
+
+    # pandera imports hypothesis's strategies whenever hypothesis is installed (as in a
+    # development environment), and hypothesis then loads every installed plugin:
+    # about 0.4 s per command here. The CLI never runs property tests.
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
+    import gc
+
+    gc.disable()  # until the command's imports are done: see _settle
+    try:
+        app()
+    finally:
+        gc.enable()

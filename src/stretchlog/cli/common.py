@@ -1,0 +1,115 @@
+"""What the commands share: consoles, reading the log or the catalog, and the garbage
+collector hand-over. Its own module so that no command imports the app back.
+
+Only typer and pathlib are imported at the top; rich and the reader are imported
+when a command calls these helpers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+__all__ = ["LOG_ARG", "CATALOG_OPT", "_console", "_err_console", "_settle", "_load_catalog", "_load", "_analysis"]
+
+LOG_ARG = typer.Argument(..., help="The log file (CSV, one row per stretch bout).", show_default=False)
+CATALOG_OPT = typer.Option(
+    None,
+    "--catalog",
+    envvar="STRETCHLOG_CATALOG",
+    help="Your own catalog file (TOML) that extends the built-in stretches.",
+    show_default=False,
+)
+
+
+def _console():
+    # emoji=False: a ':name:' in a stretch name or note is text, not an emoji code
+    # (and rich then never loads its 3,600 emoji codes)
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, emoji=False)
+
+
+def _err_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, emoji=False)
+
+
+def _settle() -> None:
+    """Start garbage collection once a command has imported what it needs.
+
+    :func:`main` turns the collector off while the command's libraries load:
+    pandas, pandera and statsmodels leave some 10^5-10^6 long-lived objects
+    behind, and Python rescans all of them on each full collection, about 50 ms a
+    time here, with nothing to free (a module lives until the process ends). One
+    such collection used to be half of what ``validate`` spent beyond its imports.
+    ``gc.freeze`` then moves everything allocated so far to a generation that is
+    never scanned, and collection starts again, so the cycles the analysis itself
+    creates are freed as usual. Does nothing where :func:`main` did not turn the
+    collector off (the app run from tests or another program), and nothing on a
+    second call.
+    """
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _load_catalog(path: Optional[Path]):
+    from stretchlog.log.catalog import load_catalog
+    from stretchlog.log.errors import CatalogError
+
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        _err_console().print(f"[bold red]Catalog problem:[/] {exc}", markup=True)
+        raise typer.Exit(1) from None
+
+
+def _load(log: Path, catalog, *, to_stderr: bool = False, full_warnings: bool = False):
+    """Read a log for a command, or print every problem and exit 1.
+
+    ``catalog`` is the ``--catalog`` path (or None), or a catalog already loaded.
+
+    ``to_stderr`` keeps stdout machine-readable (csv/json/md output). Warnings are
+    listed in full by ``validate`` (``full_warnings``); the analysis commands print a
+    one-line pointer to it instead, so their results are not buried.
+    """
+    from stretchlog.log.errors import LogError
+    from stretchlog.log.reader import load_log
+    from stretchlog.cli.render import print_problems, print_warnings
+
+    _settle()  # the command has imported what it needs (commands import before _load)
+    console = _err_console() if to_stderr else _console()
+    from stretchlog.log.catalog import Catalog
+
+    cat = catalog if isinstance(catalog, Catalog) else _load_catalog(catalog)
+    try:
+        loaded = load_log(log, catalog=cat)
+    except LogError as exc:
+        print_problems(console, exc)
+        raise typer.Exit(1) from None
+    if full_warnings:
+        print_warnings(console, loaded.warnings)
+    elif loaded.warnings:
+        n = len(loaded.warnings)
+        console.print(
+            f"{n} warning{'s' if n != 1 else ''} about this log (kept, worth a look): "
+            f"'stretchlog validate {log}' lists {'them' if n != 1 else 'it'}.",
+            style="yellow",
+            markup=False,
+        )
+    return loaded
+
+
+def _analysis(log: Path, catalog: Optional[Path], *, to_stderr: bool = False):
+    """The log's :class:`~stretchlog.analysis.Analysis` for a command (catalog read once),
+    or every problem of the file printed and exit 1."""
+    from stretchlog.analysis import Analysis
+
+    cat = _load_catalog(catalog)
+    return Analysis(_load(log, cat, to_stderr=to_stderr), catalog=cat)

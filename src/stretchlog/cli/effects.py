@@ -1,0 +1,301 @@
+"""``stretchlog effects LOG``: which stretches relieve your pain, and how sure that is.
+
+Registered in :mod:`stretchlog.cli.app` as ``app.command("effects")(cli_effects.effects)``.
+Only typer and the standard library are imported at module level; pandas,
+statsmodels and rich are imported when the command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+__all__ = ["effects"]
+
+FORMATS = ("table", "csv", "json")
+
+
+def effects(
+    log: Path = typer.Argument(
+        ..., help="The log file (CSV, one row per stretch bout).", show_default=False
+    ),
+    by_side: bool = typer.Option(
+        False,
+        "--by-side",
+        help="Left and right separately for one-sided stretches, and whether they differ.",
+    ),
+    fmt: str = typer.Option(
+        "table",
+        "--format",
+        "-f",
+        help="table (for reading), csv or json (the full figures, for other tools).",
+    ),
+    catalog: Path | None = typer.Option(
+        None,
+        "--catalog",
+        envvar="STRETCHLOG_CATALOG",
+        help="Your own catalog file (TOML) that extends the built-in stretches.",
+        show_default=False,
+    ),
+) -> None:
+    """Which stretches relieve your pain, ranked, with how sure the log is about each.
+
+    Relief is in points of the 0-10 pain scale per bout (one row of your log),
+    estimated from every stretch of a session between two pain readings, adjusted
+    for regression to the mean and for the order of stretches. The table's legend
+    explains every column; docs/method.md explains the method.
+    """
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(FORMATS)} (got {fmt!r})", param_hint="--format"
+        )
+    from stretchlog.cli import common as cli
+    import stretchlog.analysis  # noqa: F401  (imports first: _load then turns garbage collection back on)
+
+    an = cli._analysis(log, catalog, to_stderr=fmt != "table")
+    report = an.relief_by_side if by_side else an.relief
+    if fmt == "csv":
+        typer.echo(report.effects.to_csv(index=False), nl=False)
+        return
+    if fmt == "json":
+        typer.echo(json_text(an, by_side=by_side))
+        return
+    _print_report(cli._console(), an, report, by_side=by_side, source=log.name)
+
+
+#: The name and version of the shape ``--format json`` writes (see docs/api.md).
+JSON_FORMAT = "stretchlog.effects/1"
+
+
+def json_text(an, *, by_side: bool) -> str:
+    """Every table and claim the terminal shows, as one JSON object (shape :data:`JSON_FORMAT`)."""
+    import json
+
+    from stretchlog import __version__
+    from stretchlog.analysis import records
+
+    report = an.relief_by_side if by_side else an.relief
+    doc = {
+        "format": JSON_FORMAT,
+        "stretchlog": __version__,
+        "by_side": by_side,
+        "effects": records(report.effects),
+        "side_relief": records(an.side_relief),
+        "inseparable": records(report.groups),
+        "adjustments": records(report.model),
+        "notes": list(report.notes),
+        "lasting": records(an.lasting),
+        "dose": records(an.dose),
+        "meaningful": records(an.meaningful),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _num(x: float, digits: int = 1, signed: bool = False) -> str:
+    if x != x:  # NaN
+        return ""
+    text = f"{x:+.{digits}f}" if signed else f"{x:.{digits}f}"
+    return "0.0" if text in ("-0.0", "+0.0") else text
+
+
+def _chance(p: float) -> str:
+    if p != p:
+        return ""
+    if p > 0.99:
+        return ">99%"
+    if p < 0.01:
+        return "<1%"
+    return f"{p:.0%}"
+
+
+def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from stretchlog.effects.relief import EVIDENCE, RANK_QUANTILE
+
+    eff = report.effects
+    bouts = an.bouts
+    if eff.empty:
+        console.print(
+            "Your log has no bouts yet, so there is nothing to estimate. Log a few sessions first."
+        )
+        return
+    console.print(
+        f"[bold]Which stretches relieve your pain[/] - from {report.n_sessions} sessions and "
+        f"{len(bouts)} bouts in {escape(source)}"
+    )
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Stretch", ratio=3, min_width=12)
+    table.add_column("Relief per bout", justify="right", width=6)
+    table.add_column("Likely range", justify="right", no_wrap=True, min_width=8)
+    table.add_column("Counts on", justify="right", width=6)
+    table.add_column("Chance it helps", justify="right", width=6)
+    table.add_column("Evidence", ratio=2, min_width=8)
+    table.add_column("Sessions", justify="right", no_wrap=True)
+    for rec in eff.itertuples(index=False):
+        if rec.effect != rec.effect:  # no estimate
+            table.add_row(
+                "",
+                escape(rec.name),
+                "?",
+                "",
+                "",
+                "",
+                "cannot separate (see below)" if rec.evidence == "cannot separate"
+                else "not enough data yet (see below)",
+                str(rec.n_sessions),
+                style="dim",
+            )
+            continue
+        name = escape(rec.name)
+        if rec.harmful:
+            name += " [bold red](makes pain worse)[/]"
+        evidence = rec.evidence.replace(" - ", ": ")
+        table.add_row(
+            str(rec.rank),
+            name,
+            _num(rec.effect),
+            f"{_num(rec.ci_low)} to {_num(rec.ci_high)}",
+            _num(rec.cautious),
+            _chance(rec.p_helps),
+            evidence,
+            str(rec.n_sessions),
+        )
+    console.print(table)
+    strong, some = EVIDENCE[0], EVIDENCE[1]
+    legend = [
+        "[bold]Relief per bout[/]: points less pain (0-10 scale) after one bout - one row of your log - done "
+        "first in a session; adjusted for regression to the mean (a high first reading tends to come down by "
+        "itself) and for the order of stretches. A one-sided stretch done on both sides is two bouts, so its "
+        "relief per use is about twice this.",
+        "[bold]Likely range[/]: the true relief lies in this range with 95% probability. Each estimate is pulled "
+        "a little toward your average stretch, more so the less you have tried it.",
+        f"[bold]Counts on[/]: the relief it gives at least, with {1 - RANK_QUANTILE:.0%} probability. "
+        "[bold]The list is ranked by this figure[/], so a stretch tried only a few times cannot come first "
+        "on a lucky day.",
+        "[bold]Chance it helps[/]: the probability that the true relief is above 0 (a normal approximation).",
+        f"[bold]Evidence[/]: {strong[0]} = {strong[1]}+ sessions and a precise estimate (about +/-"
+        f"{2 * strong[2]:.1f}); {some[0]} = {some[1]}+ sessions (about +/-{2 * some[2]:.1f}); otherwise "
+        "too little data - try it more.",
+    ]
+    for line in legend:
+        console.print(line)
+    waiting = eff[eff["effect"].isna() & eff["evidence"].ne("cannot separate")]
+    if len(waiting):
+        console.print()
+        console.print("[bold]No figure yet[/] - what each stretch still needs:")
+        for rec in waiting.itertuples(index=False):
+            console.print(f"  - {escape(rec.name)}: {escape(rec.reason)}.")
+    if len(report.groups):
+        console.print()
+        console.print(
+            "[bold]Cannot tell apart[/] - no number is shown for these, because any split would be made up:"
+        )
+        for rec in report.groups.itertuples(index=False):
+            together = ""
+            if rec.together == rec.together:
+                together = (
+                    f" Together ({escape(rec.together_pattern)}) they give {_num(rec.together)} points "
+                    f"({_num(rec.together_low)} to {_num(rec.together_high)})."
+                )
+            console.print(f"  - {escape(rec.reason)}.{together} [italic]{escape(rec.advice)}[/]")
+    if by_side and len(an.side_relief):
+        _print_sides(console, an.side_relief)
+    _print_extras(console, an)
+    for note in report.notes:
+        console.print(f"[yellow]Note:[/] {escape(note)}")
+    console.print()
+    console.print(
+        "[italic]This is advice from your own records, not a diagnosis. Never stretch into pain; see a "
+        "clinician if pain is severe, new, or spreads down a leg.[/]"
+    )
+
+
+def _print_sides(console, sides) -> None:
+    from rich.markup import escape
+
+    console.print()
+    console.print("[bold]Left vs right[/] (relief per bout):")
+    for rec in sides.itertuples(index=False):
+        if rec.difference != rec.difference:
+            console.print(f"  - {escape(rec.name)}: cannot compare the sides yet.")
+            continue
+        verdict = (
+            f"[bold]the {rec.better_side} side gets more relief[/] - an imbalance worth working on"
+            if rec.imbalance
+            else "no clear difference"
+        )
+        console.print(
+            f"  - {escape(rec.name)}: left {_num(rec.left)}, right {_num(rec.right)}; difference "
+            f"{_num(rec.difference, signed=True)} ({_num(rec.ci_low)} to {_num(rec.ci_high)}): {verdict}."
+        )
+
+
+def _print_extras(console, an) -> None:
+    from rich.markup import escape
+
+    from stretchlog.effects.more import share_words
+
+    ms = an.meaningful
+    if len(ms) and ms.loc[0, "n_with"] > 0:
+        share, n = ms.loc[0, "share_with"], int(ms.loc[0, "n_with"])
+        console.print()
+        console.print(
+            f"[bold]Sessions that mattered[/]: {share_words(share, n)} lowered your pain by 2+ points or by "
+            "30%+ (the usual threshold for a change you can feel)."
+        )
+        per = ms.iloc[1:]
+        clear = per[per["clear"].astype(bool)]
+        for rec in clear.itertuples(index=False):
+            console.print(
+                f"  - with {escape(rec.name)}: {share_words(rec.share_with, rec.n_with)}, without: "
+                f"{share_words(rec.share_without, rec.n_without)} (sessions differ in more than this stretch)."
+            )
+    la = an.lasting
+    shown = la[la["lasting"].notna()]
+    if len(shown):
+        console.print()
+        console.print(
+            "[bold]Does the relief last?[/] Link between a stretch and your next session's starting pain:"
+        )
+        clear = shown[shown["clear"].astype(bool)]
+        for rec in clear.itertuples(index=False):
+            word = "lower" if rec.lasting > 0 else "higher"
+            console.print(
+                f"  - {escape(rec.name)}: next session started {_num(abs(rec.lasting))} points {word} per bout "
+                f"({_num(rec.ci_low)} to {_num(rec.ci_high)})."
+            )
+        if clear.empty:
+            console.print("  - no stretch shows a clear link yet.")
+        console.print(
+            "  This is an association, not proof: a day that allows a long session may be a good day anyway."
+        )
+    do = an.dose
+    if len(do):
+        console.print()
+        console.print(
+            "[bold]Longer holds or more reps[/] (relief per bout for each doubling of seconds x reps):"
+        )
+        clear = do[do["verdict"].isin(["more helps", "more does worse"])]
+        for rec in clear.itertuples(index=False):
+            console.print(
+                f"  - {escape(rec.name)}: {rec.verdict} ({_num(rec.slope, signed=True)} per doubling, "
+                f"{_num(rec.ci_low)} to {_num(rec.ci_high)}; you did {rec.dose_low_s:.0f}-{rec.dose_high_s:.0f} s)."
+            )
+        unclear = do[do["verdict"].eq("no clear difference")]
+        if len(unclear):
+            names = ", ".join(escape(n) for n in unclear["name"])
+            console.print(f"  - no clear difference: {names}.")
+        flat = do[do["verdict"].eq("not enough variation")]
+        if len(flat):
+            names = ", ".join(escape(n) for n in flat["name"])
+            console.print(f"  - not enough variation in how long you held them: {names}.")

@@ -1,0 +1,351 @@
+"""``stretchlog trends LOG``: tightness, pain and habits over time, and safety flags.
+
+Registered in :mod:`stretchlog.cli.app` as ``app.command("trends")(cli_trends.trends)``.
+Only typer, pathlib and typing are imported at module level, so ``stretchlog
+--help`` stays fast; pandas, statsmodels and rich are imported when the command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+__all__ = ["trends"]
+
+FORMATS = ("table", "csv", "json")
+
+
+def trends(
+    log: Path = typer.Argument(
+        ..., help="The log file (CSV, one row per stretch bout).", show_default=False
+    ),
+    fmt: str = typer.Option(
+        "table",
+        "--format",
+        help="table (readable, the default), csv (every table, each after a '# name' line) "
+        "or json (one object, a key per table).",
+    ),
+    catalog: Optional[Path] = typer.Option(
+        None,
+        "--catalog",
+        envvar="STRETCHLOG_CATALOG",
+        help="Your own catalog file (TOML) that extends the built-in stretches.",
+        show_default=False,
+    ),
+) -> None:
+    """Show how tightness and pain change over weeks and months, your habits, and safety flags.
+
+    For each stretch (and side): how tight it is now, how fast it is loosening or
+    tightening with a 95% interval, and a plain verdict; the ones that need more
+    work; left/right imbalances; starting pain by week and whether it changed by a
+    meaningful amount (2 points or 30%); sessions per week, gaps, streaks, and
+    whether evening sessions help more than morning ones. Safety flags come first.
+    All of it is advice read from your own log, not a diagnosis.
+    """
+    import sys
+
+    from stretchlog.cli.common import _analysis
+
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        typer.echo(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    import stretchlog.analysis  # noqa: F401  (imports first: _load then turns garbage collection back on)
+
+    report = _analysis(log, catalog, to_stderr=fmt != "table").trends
+    if fmt == "table":
+        from rich.console import Console
+
+        _print_report(Console(highlight=False, soft_wrap=False, emoji=False), report, str(log))
+    elif fmt == "csv":
+        sys.stdout.write(_csv_text(report.tables()))
+    else:
+        sys.stdout.write(_json_text(report.tables()))
+
+
+# --------------------------------------------------------------------------- csv / json
+
+
+def _plain(df):
+    """Dates as YYYY-MM-DD text, floats rounded to 4 decimals."""
+    import pandas as pd
+
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            out[c] = out[c].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(4)
+    return out
+
+
+def _csv_text(tables) -> str:
+    parts = []
+    for name, df in tables.items():
+        parts.append(f"# {name}\n" + _plain(df).to_csv(index=False, lineterminator="\n"))
+    return "\n".join(parts)
+
+
+def _json_text(tables) -> str:
+    import json
+
+    obj = {
+        name: json.loads(_plain(df).to_json(orient="records", force_ascii=False))
+        for name, df in tables.items()
+    }
+    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _num(v, fmt: str = ".1f", missing: str = "-") -> str:
+    import math
+
+    return missing if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
+
+
+def _rate(slope, lo, hi) -> str:
+    import math
+
+    from stretchlog.trends.fit import signed
+
+    if slope is None or math.isnan(slope):
+        return "-"
+    return f"{signed(slope, 2)} ({signed(lo, 2)} to {signed(hi, 2)})"
+
+
+_VERDICT_STYLE = {"looser": "green", "tighter": "red", "flat": "", "not enough data": "dim"}
+
+
+def _print_report(console, report, source: str) -> None:
+    from rich.markup import escape
+
+    console.print(f"[bold]Trends in {escape(source)}[/]")
+    _print_flags(console, report.flags)
+    _print_tightness(console, report)
+    _print_needs_work(console, report.needs_more_work)
+    _print_sides(console, report.sides)
+    _print_pain(console, report.pain)
+    _print_habits(console, report.habits)
+    console.print(
+        "[dim]Everything above is read from your own log: advice, not a diagnosis. "
+        "Intervals are 95% intervals that allow for good and bad days coming in runs.[/]"
+    )
+
+
+def _print_flags(console, flags) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    from stretchlog.trends.safety import DISCLAIMER
+
+    if not flags:
+        console.print(
+            "[green]Safety:[/] nothing in your log calls for easing off or seeing a professional."
+        )
+        return
+    strong = any(f.severity == "see a professional" for f in flags)
+    lines = []
+    for f in flags:
+        tag = (
+            "[bold red]See a professional[/]"
+            if f.severity == "see a professional"
+            else "[bold yellow]Ease off[/]"
+        )
+        lines.append(f"{tag}  {escape(f.message)}\n    {escape(f.advice)}")
+    lines.append(f"[italic]{escape(DISCLAIMER)}[/]")
+    title = f"Safety: {len(flags)} thing{'s' if len(flags) != 1 else ''} to act on"
+    console.print(
+        Panel(
+            "\n\n".join(lines),
+            title=title,
+            title_align="left",
+            border_style="red" if strong else "yellow",
+        )
+    )
+
+
+def _print_tightness(console, report) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = report.by_stretch_side
+    if t.empty:
+        console.print(
+            "\n[bold]Tightness:[/] no tightness ratings in this log yet (the 'tightness' column, 0-10)."
+        )
+        return
+    table = Table(
+        title="Tightness by stretch and side (0 = free, 10 = could barely do it)",
+        title_justify="left",
+        caption="Change per 30 days with its 95% interval; negative = looser. Looser or tighter is said only "
+        "when the interval leaves out 'no change' and the change is at least 1 point in 6 months.",
+        caption_justify="left",
+    )
+    table.add_column("Stretch")
+    table.add_column("Side", no_wrap=True)
+    table.add_column("Now", justify="right", no_wrap=True)
+    table.add_column("Change per 30 days", justify="right", no_wrap=True)
+    table.add_column("Verdict", no_wrap=True)
+    table.add_column("Rated", justify="right", no_wrap=True)
+    for r in t.itertuples(index=False):
+        style = _VERDICT_STYLE.get(r.verdict, "")
+        table.add_row(
+            escape(r.name),
+            r.side,
+            _num(r.tightness_now),
+            _rate(r.slope_30d, r.lo_30d, r.hi_30d),
+            f"[{style}]{r.verdict}[/]" if style else r.verdict,
+            f"{r.n_days} day{'s' if r.n_days != 1 else ''}",
+        )
+    console.print()
+    console.print(table)
+    g = report.by_muscle_group
+    table = Table(title="Tightness by muscle group", title_justify="left")
+    table.add_column("Muscle group")
+    table.add_column("Now", justify="right", no_wrap=True)
+    table.add_column("Change per 30 days", justify="right", no_wrap=True)
+    table.add_column("Verdict", no_wrap=True)
+    for r in g.itertuples(index=False):
+        style = _VERDICT_STYLE.get(r.verdict, "")
+        table.add_row(
+            escape(r.name),
+            _num(r.tightness_now),
+            _rate(r.slope_30d, r.lo_30d, r.hi_30d),
+            f"[{style}]{r.verdict}[/]" if style else r.verdict,
+        )
+    console.print(table)
+    if not report.overall.empty:
+        o = report.overall.iloc[0]
+        console.print(
+            f"All stretches together: {o['verdict']} ({escape(o['why'])}). Stiff and loose days move every "
+            "stretch at once, so a stretch changing only as much as this is following the general trend."
+        )
+
+
+def _print_needs_work(console, nmw) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print(
+        "\n[bold]Needs more work[/] (the guides: the ones hardest to do are probably the ones you need most)"
+    )
+    if nmw.empty:
+        console.print(
+            "  Nothing stands out: no stretch is rated 5 or more now, and none is getting tighter."
+        )
+        return
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for r in nmw.itertuples(index=False):
+        side = f", {r.side} side" if isinstance(r.side, str) and r.side in ("left", "right") else ""
+        grid.add_row(
+            "  -", f"[bold]{escape(r.name)}{side}[/] ({escape(r.muscle_group)}): {escape(r.reason)}"
+        )
+    console.print(grid)
+
+
+def _print_sides(console, sides) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    both = sides.loc[sides["sides_logged"].eq("left and right")] if len(sides) else sides
+    if both.empty:
+        console.print(
+            "\n[bold]Left and right:[/] no stretch was logged on each side separately yet."
+        )
+        return
+    table = Table(
+        title="Left and right (tightness on days both sides were rated; relief per bout as in 'stretchlog effects --by-side')",
+        title_justify="left",
+    )
+    table.add_column("Stretch")
+    table.add_column("Tightness L / R", justify="right", no_wrap=True)
+    table.add_column("Relief L / R", justify="right", no_wrap=True)
+    table.add_column("Finding")
+    for r in both.itertuples(index=False):
+        finding = escape(r.finding)
+        if r.imbalance:
+            finding = f"[bold red]Imbalance:[/] {finding}"
+        table.add_row(
+            escape(r.name),
+            f"{_num(r.tight_left)} / {_num(r.tight_right)}",
+            f"{_num(r.relief_left)} / {_num(r.relief_right)}",
+            finding,
+        )
+    console.print()
+    console.print(table)
+    if both["imbalance"].any():
+        console.print(
+            "  An imbalance means one side stays tighter. The guides warn that stretching the wrong side can "
+            "feed it: give the tighter side the attention, and ask a physical therapist if unsure."
+        )
+
+
+def _print_pain(console, pain) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print("\n[bold]Pain over time[/] (the pain each session starts with, 0-10)")
+    console.print(f"  Trend: {pain.verdict}: {escape(pain.why)}.")
+    console.print("  " + escape(pain.change.sentence))
+    weekly = pain.weekly
+    if weekly.empty:
+        return
+    shown = weekly.tail(12)
+    table = Table(
+        title=f"By week (the last {len(shown)} of {len(weekly)}; all of them with --format csv)",
+        title_justify="left",
+    )
+    for col, just in (
+        ("Week", "left"),
+        ("Sessions", "right"),
+        ("Start pain", "right"),
+        ("End pain", "right"),
+        ("Relief", "right"),
+    ):
+        table.add_column(col, justify=just, no_wrap=True)
+    for r in shown.itertuples(index=False):
+        table.add_row(
+            f"{r.week} (from {r.week_start:%d %b})",
+            str(r.sessions),
+            _num(r.start_pain),
+            _num(r.end_pain),
+            _num(r.relief),
+        )
+    console.print(table)
+
+
+def _print_habits(console, h) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print("\n[bold]Habits[/]")
+    if h.n_sessions == 0:
+        console.print("  No sessions yet.")
+        return
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    table.add_row("Sessions a week", h.rate_sentence)
+    if h.longest_gap_days:
+        table.add_row(
+            "Longest gap",
+            f"{h.longest_gap_days} day{'s' if h.longest_gap_days != 1 else ''} without a session "
+            f"(between {h.gap_from} and {h.gap_to})",
+        )
+    else:
+        table.add_row("Longest gap", "none: a session every day")
+    table.add_row("Streak", h.streak_sentence)
+    tod = "; ".join(
+        f"{r.time_of_day} {r.sessions} session{'s' if r.sessions != 1 else ''}, relief {_num(r.relief)}"
+        for r in h.by_time_of_day.itertuples(index=False)
+    )
+    table.add_row("By time of day", escape(tod) + " (relief = start minus end pain, in points)")
+    e = h.evening_vs_morning
+    table.add_row("Evening or morning?", f"{e.verdict}: {escape(e.why)}")
+    console.print(table)

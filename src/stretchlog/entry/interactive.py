@@ -1,0 +1,566 @@
+"""The interactive ``stretchlog log``: a session asked for step by step, appended on confirm.
+
+The flow: the pain now; then stretch by stretch the name (completed from your own
+history, most used first, then the catalog), side, hold, reps, tightness and the
+pain after it (Enter skips the optional ones, or takes the suggestion shown in
+brackets: your last session's stretch, your last use of that stretch, or the
+catalog's advice); then the pain at the end. You may start from your last
+session's stretches (what you did, never what you felt: pain and tightness are
+always asked afresh). The session is shown as a table and appended on confirm.
+Ctrl-C or Ctrl-D at any prompt stops and writes nothing.
+
+At a stretch prompt you may also type a whole bout in the quick form
+(``hamstring:10x9:t5``, see :mod:`stretchlog.entry.quicklog`), ``-`` to skip the
+suggested stretch, or ``.`` to finish.
+
+Every prompt goes through one function, ``ask(message, completer=None) -> str``,
+so tests (and other front ends) can drive the flow without a terminal; the
+default one is a prompt_toolkit ``PromptSession``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from stretchlog.entry.append import AppendError, AppendResult, _date_of, append_session, last_session, read_existing
+from stretchlog.log.catalog import Catalog, load_catalog, normalize_name
+from stretchlog.entry.quicklog import Bout, QuickFormError, Session, format_bout, format_number, parse_bout, parse_side
+from stretchlog.log.schema import HOLD_MAX_S, PAIN_MAX, PAIN_MIN
+
+__all__ = [
+    "Ask",
+    "History",
+    "history_of",
+    "StretchCompleter",
+    "prompt_toolkit_ask",
+    "run_interactive",
+    "session_table",
+    "quick_command",
+]
+
+
+class Ask(Protocol):
+    """One prompt: show ``message``, return what was typed (raise KeyboardInterrupt/EOFError to stop)."""
+
+    def __call__(self, message: str, *, completer=None) -> str: ...  # pragma: no cover
+
+
+class _Stop(Exception):
+    """The user stopped (Ctrl-C, Ctrl-D)."""
+
+
+_ACCEPT = "\x00accept"  # the suggested stretch, as it was done last time
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class History:
+    """What the user has logged before, for completion and suggestions.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Stretch names as the user last typed them, most used first.
+    last_use : dict
+        Folded name (and canonical id) -> the first :class:`Bout` of that stretch in
+        the latest session that had it: its hold, reps, and the side the user
+        opened with (a session doing left then right suggests left next time).
+    last : Session or None
+        The latest session.
+    """
+
+    names: tuple[str, ...] = ()
+    last_use: dict | None = None
+    last: Session | None = None
+
+    def bout_for(self, name: str, catalog: Catalog) -> Bout | None:
+        uses = self.last_use or {}
+        hit = catalog.match(name)
+        if hit is not None and hit.id in uses:
+            return uses[hit.id]
+        return uses.get(normalize_name(name))
+
+
+def history_of(bouts, catalog: Catalog | None = None) -> History:
+    """Build the :class:`History` of a log frame (as :func:`stretchlog.log.reader.read_log` returns)."""
+    if bouts is None or len(bouts) == 0:
+        return History(last_use={})
+    counts = bouts.groupby("stretch_id", sort=False).size()
+    # each stretch's first row in the latest session that had it (bouts are in time order)
+    last_session_of = bouts.groupby("stretch_id", sort=False)["session_id"].transform("max")
+    latest = (
+        bouts[bouts["session_id"].eq(last_session_of)]
+        .groupby("stretch_id", sort=False)
+        .head(1)
+        .set_index("stretch_id")
+    )
+    order = sorted(counts.index, key=lambda sid: (-int(counts[sid]), -int(latest.at[sid, "session_id"])))
+    names = tuple(str(latest.at[sid, "stretch"]) for sid in order)
+    last_use: dict = {}
+    for sid in order:
+        r = latest.loc[sid]
+        bout = Bout(str(r["stretch"]), float(r["hold_s"]), int(r["reps"]), str(r["side"]))
+        last_use[sid] = bout
+        last_use[normalize_name(r["stretch"])] = bout
+    return History(names=names, last_use=last_use, last=last_session(bouts))
+
+
+# --------------------------------------------------------------------------- completion
+
+
+def _candidates(history: History, catalog: Catalog) -> list[tuple[str, str]]:
+    """(text, meta) pairs: the user's own names first, then catalog names, then aliases."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(text: str, meta: str) -> None:
+        key = normalize_name(text)
+        if key and key not in seen:
+            seen.add(key)
+            out.append((text, meta))
+
+    for name in history.names:
+        add(name, "yours")
+    for s in catalog:
+        add(s.name, s.region)
+    for s in catalog:
+        for alias in s.aliases:
+            add(alias, s.name)
+    return out
+
+
+def _prompt_toolkit_completer(candidates: list[tuple[str, str]]):
+    from prompt_toolkit.completion import Completer, Completion
+
+    class _C(Completer):
+        def get_completions(self, document, complete_event):
+            typed = document.text_before_cursor
+            if ":" in typed or "#" in typed:
+                return
+            for text in StretchCompleter(candidates).matches(typed):
+                yield Completion(text, start_position=-len(typed), display_meta=dict(candidates).get(text, ""))
+
+    return _C()
+
+
+class StretchCompleter:
+    """Stretch names matching what was typed: prefix matches first, then anywhere.
+
+    Case, spaces, hyphens and underscores are ignored; within each group the order
+    of the candidates (the user's own, most used first, then the catalog) is kept.
+    :meth:`for_prompt_toolkit` gives the prompt_toolkit completer.
+
+    Examples
+    --------
+    >>> c = StretchCompleter([("hamstring stretch", ""), ("pigeon pose", ""), ("seated hamstring", "")])
+    >>> c.matches("ham")
+    ['hamstring stretch', 'seated hamstring']
+    """
+
+    def __init__(self, candidates: Sequence[tuple[str, str]]):
+        self.candidates = list(candidates)
+
+    def matches(self, typed: str) -> list[str]:
+        key = normalize_name(typed)
+        if not key:
+            return [c for c, _ in self.candidates]
+        prefix = [c for c, _ in self.candidates if normalize_name(c).startswith(key)]
+        inside = [c for c, _ in self.candidates if key in normalize_name(c) and c not in prefix]
+        return prefix + inside
+
+    def for_prompt_toolkit(self):
+        return _prompt_toolkit_completer(self.candidates)
+
+
+def prompt_toolkit_ask(**session_kwargs) -> Ask:
+    """The default ``ask``: one prompt_toolkit ``PromptSession`` (history within the run, completion)."""
+    from prompt_toolkit import PromptSession
+
+    session = PromptSession(**session_kwargs)
+
+    def ask(message: str, *, completer=None) -> str:
+        ptk = completer.for_prompt_toolkit() if isinstance(completer, StretchCompleter) else completer
+        return session.prompt(message, completer=ptk, complete_while_typing=ptk is not None)
+
+    return ask
+
+
+# --------------------------------------------------------------------------- display
+
+
+def session_table(bouts: Sequence[Bout], *, title: str = "", catalog: Catalog | None = None):
+    """A rich Table of a session's bouts (pain before -> after per bout)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title or None, title_justify="left")
+    has_notes = any(b.notes for b in bouts)
+    table.add_column("#", justify="right")
+    table.add_column("Stretch")
+    if catalog is not None:
+        table.add_column("In the catalog as", style="dim")
+    table.add_column("Side")
+    table.add_column("Hold", justify="right")
+    table.add_column("Reps", justify="right")
+    table.add_column("Tight", justify="right")
+    table.add_column("Pain", justify="center")
+    if has_notes:
+        table.add_column("Note")
+    for i, b in enumerate(bouts, start=1):
+        row = [str(i), escape(b.stretch)]
+        if catalog is not None:
+            hit = catalog.match(b.stretch)
+            row.append("[yellow]your own stretch[/]" if hit is None else escape(hit.name))
+        pain = "" if b.pain_before is None and b.pain_after is None else (
+            f"{'' if b.pain_before is None else format_number(b.pain_before)} -> "
+            f"{'' if b.pain_after is None else format_number(b.pain_after)}"
+        )
+        row += [
+            b.side,
+            f"{format_number(b.hold_s)} s",
+            str(b.reps),
+            "" if b.tightness is None else format_number(b.tightness),
+            pain.strip(),
+        ]
+        if has_notes:
+            row.append(escape(b.notes or ""))
+        table.add_row(*row)
+    return table
+
+
+def quick_command(log_path, session: Session) -> str:
+    """The ``stretchlog log`` command line that logs ``session`` (to re-run it later)."""
+    parts = ["stretchlog", "log", str(log_path)]
+    if session.pain_before is not None:
+        parts += ["--pain", format_number(session.pain_before)]
+    parts += [format_bout(b) for b in session.bouts]
+    if session.pain_after is not None:
+        parts += ["--end-pain", format_number(session.pain_after)]
+    if session.date is not None:
+        parts += ["--date", str(session.date)]
+    if session.time:
+        parts += ["--time", session.time]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+# --------------------------------------------------------------------------- the flow
+
+
+class _Flow:
+    def __init__(self, ask: Ask, console, catalog: Catalog, history: History):
+        self.ask_fn = ask
+        self.console = console
+        self.catalog = catalog
+        self.history = history
+
+    def ask(self, message: str, *, completer=None) -> str:
+        try:
+            answer = self.ask_fn(message, completer=completer)
+        except (KeyboardInterrupt, EOFError):
+            raise _Stop from None
+        if answer is None:
+            raise _Stop
+        return answer.strip()
+
+    def say(self, text: str) -> None:
+        self.console.print(text)
+
+    def number(self, what: str, *, lo: float, hi: float, default: float | None = None,
+               optional: bool = False, whole: bool = False, low_open: bool = False) -> float | None:
+        hint = f" [{format_number(default)}]" if default is not None else (" (Enter skips)" if optional else "")
+        while True:
+            text = self.ask(f"{what}{hint}: ")
+            if text == "":
+                if default is not None:
+                    return default
+                if optional:
+                    return None
+                self.say(f"  [red]Please give {what.lower()}.[/]")
+                continue
+            value = _read_number(text)
+            if value is None:
+                tip = " (use a decimal point)" if re.fullmatch(r"\d+,\d+", text) else ""
+                self.say(f"  [red]'{_esc(text)}' is not a number{tip}.[/]")
+                continue
+            if (value <= lo if low_open else value < lo) or value > hi or (whole and value != int(value)):
+                rng = f"more than {format_number(lo)} and at most {format_number(hi)}" if low_open else (
+                    f"from {format_number(lo)} to {format_number(hi)}")
+                self.say(f"  [red]{what} must be {'a whole number ' if whole else ''}{rng}.[/]")
+                continue
+            return int(value) if whole else value
+
+    def yes_no(self, question: str, *, default: bool) -> bool:
+        suffix = " [Y/n]: " if default else " [y/N]: "
+        while True:
+            text = self.ask(question + suffix).lower()
+            if text == "":
+                return default
+            if text in ("y", "yes"):
+                return True
+            if text in ("n", "no"):
+                return False
+            self.say("  [red]Please answer y or n.[/]")
+
+    def side(self, default: str) -> str:
+        while True:
+            text = self.ask(f"Side (left/right/both) [{default}]: ")
+            if text == "":
+                return default
+            side = parse_side(text)
+            if side is not None:
+                return side
+            self.say(f"  [red]'{_esc(text)}' is not a side: left, right or both (l, r, b).[/]")
+
+    def stretch_name(self, n: int, suggestion: Bout | None, completer) -> str | None:
+        """A name, a quick-form bout ('x:..'), _ACCEPT, '-' to skip the suggestion, or None to finish."""
+        if suggestion is not None:
+            msg = f"Stretch {n} [{format_bout(suggestion, readings=False)}] ('-' skips it, '.' finishes): "
+        else:
+            msg = f"Stretch {n} (Enter when done): " if n > 1 else f"Stretch {n}: "
+        while True:
+            text = self.ask(msg, completer=completer)
+            if text == "." or (text == "" and suggestion is None and n > 1):
+                return None
+            if text == "" and suggestion is not None:
+                return _ACCEPT
+            if text == "-" and suggestion is not None:
+                return "-"
+            if text == "":
+                self.say("  [red]Type the name of the first stretch (Tab completes).[/]")
+                continue
+            if ":" not in text and not self.known(text):
+                close = self.close_to(text)
+                hint = f" Did you mean '{_esc(close)}'?" if close else ""
+                if not self.yes_no(f"'{_esc(text)}' is not in the catalog or your log.{hint} Keep it as your own stretch?",
+                                   default=False):
+                    continue
+            return text
+
+    def known(self, name: str) -> bool:
+        return self.catalog.match(name) is not None or normalize_name(name) in (self.history.last_use or {})
+
+    def close_to(self, name: str) -> str | None:
+        labels = [c for c, _ in _candidates(self.history, self.catalog)]
+        folded = {normalize_name(c): c for c in labels}
+        hit = difflib.get_close_matches(normalize_name(name), list(folded), n=1, cutoff=0.7)
+        return folded[hit[0]] if hit else None
+
+    def defaults(self, name: str, suggestion: Bout | None, previous: Bout | None) -> Bout:
+        """Side, hold and reps to suggest: the template, else the last use, else the catalog."""
+        if suggestion is not None and normalize_name(suggestion.stretch) == normalize_name(name):
+            return suggestion
+        hit = self.catalog.match(name)
+        used = self.history.bout_for(name, self.catalog)
+        base = used or (Bout(name, float(hit.hold_s), hit.reps, "left" if hit.sided else "both") if hit else None)
+        side = base.side if base is not None else "both"
+        same_as_previous = previous is not None and (
+            normalize_name(previous.stretch) == normalize_name(name)
+            or (hit is not None and self.catalog.match(previous.stretch) == hit)
+        )
+        if same_as_previous and previous.side in ("left", "right"):
+            side = "right" if previous.side == "left" else "left"
+            base = previous
+        if base is None:
+            return Bout(name, 0.0, 1, side)
+        return Bout(name, base.hold_s, base.reps, side)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _read_number(text: str) -> float | None:
+    t = text.strip()
+    if re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", t):
+        return float(t)
+    return None
+
+
+def _default_console():
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False)
+
+
+def run_interactive(
+    log_path: str | os.PathLike,
+    *,
+    ask: Ask | None = None,
+    console=None,
+    catalog: Catalog | None = None,
+    pain: float | None = None,
+    end_pain: float | None = None,
+    date: _dt.date | str | None = None,
+    time: str | None = None,
+    yes: bool = False,
+    dry_run: bool = False,
+    backup: bool = True,
+    now: _dt.datetime | None = None,
+) -> AppendResult | None:
+    """Ask for a session step by step and append it on confirm.
+
+    Parameters
+    ----------
+    log_path : path
+        The log; a missing one is started (its folder must exist).
+    ask : callable, optional
+        ``ask(message, completer=None) -> str`` for every prompt (default:
+        :func:`prompt_toolkit_ask`). KeyboardInterrupt or EOFError from it stops the
+        flow: nothing is written and None is returned.
+    console : rich Console, optional
+        Where messages and the table go.
+    pain, end_pain : float, optional
+        Already known start and end pain (then not asked).
+    date, time, yes, dry_run, backup, now
+        As for :func:`stretchlog.entry.append.append_session`; ``yes`` skips the final
+        confirmation.
+
+    Returns
+    -------
+    AppendResult or None
+        None when the user stopped or entered no stretch.
+
+    Raises
+    ------
+    AppendError
+        If the log is invalid (before anything is asked), or the session cannot be
+        written; the message then also gives the quick-form command that logs it.
+    """
+    catalog = catalog if catalog is not None else load_catalog()
+    console = console if console is not None else _default_console()
+    existing = read_existing(log_path, catalog=catalog)  # an invalid log stops us before any question
+    history = history_of(existing.bouts if existing is not None else None, catalog)
+    if ask is None:
+        ask = prompt_toolkit_ask()
+    flow = _Flow(ask, console, catalog, history)
+    completer = StretchCompleter(_candidates(history, catalog))
+    try:
+        session = _ask_session(flow, completer, log_path, pain=pain, end_pain=end_pain, date=date, time=time)
+        if session is None:
+            return None
+        try:
+            preview = append_session(log_path, session, dry_run=True, catalog=catalog, now=now, backup=backup)
+        except AppendError as exc:
+            raise AppendError(
+                f"{exc}\nThe session was not saved. To log it once the problem is fixed:\n  "
+                f"{quick_command(log_path, session)}",
+                kind=exc.kind,
+                problems=exc.problems,
+            ) from None
+        label = preview.sessions[0]
+        console.print(session_table(session.resolved_bouts(), title=f"Session {label}", catalog=catalog))
+        for w in preview.warnings:
+            console.print(f"[yellow]Note:[/] {_esc(str(w))}")
+        if dry_run:
+            console.print("[bold]Dry run:[/] these lines would be added to the log (nothing was written):")
+            console.print(preview.text.strip("\r\n"), markup=False, highlight=False)
+            return preview
+        if not yes and not flow.yes_no(f"Add this session to {log_path}?", default=True):
+            console.print("Nothing was written.")
+            return None
+    except _Stop:
+        console.print("\nStopped: nothing was written.")
+        return None
+    try:
+        return append_session(log_path, session, catalog=catalog, now=now, backup=backup)
+    except AppendError as exc:
+        raise AppendError(
+            f"{exc}\nThe session was not saved. To log it once the problem is fixed:\n  "
+            f"{quick_command(log_path, session)}",
+            kind=exc.kind,
+            problems=exc.problems,
+        ) from None
+
+
+def _ask_session(flow: _Flow, completer, log_path, *, pain, end_pain, date, time) -> Session | None:
+    say = flow.say
+    say(f"Logging a session to [bold]{_esc(str(log_path))}[/]. Enter takes the suggestion in brackets "
+        "or skips an optional answer; Ctrl-C stops without writing anything.")
+    template: list[Bout] = []
+    last = flow.history.last
+    if last is not None:
+        when = f"{last.date}" + (f" {last.time}" if last.time else "")
+        say(f"Your last session ({when}): " + ", ".join(_esc(format_bout(b, readings=False)) for b in last.bouts))
+        if flow.yes_no("Start from those stretches?", default=True):
+            template = [b.without_readings() for b in last.bouts]
+    if pain is None:
+        pain = flow.number("Pain now, before stretching (0-10)", lo=PAIN_MIN, hi=PAIN_MAX)
+    bouts: list[Bout] = []
+    queue = list(template)
+    while True:
+        n = len(bouts) + 1
+        suggestion = queue[0] if queue else None
+        name = flow.stretch_name(n, suggestion, completer)
+        if name is None:
+            if not bouts:
+                say("No stretches entered: nothing was written.")
+                return None
+            break
+        if name == "-":
+            queue.pop(0)
+            continue
+        if suggestion is not None:
+            queue.pop(0)
+        if name == _ACCEPT:
+            tight, after = _readings(flow)
+            bout = Bout(suggestion.stretch, suggestion.hold_s, suggestion.reps, suggestion.side, tight, None, after)
+        elif ":" in name:
+            try:
+                bout = parse_bout(name)
+            except QuickFormError as exc:
+                say(f"  [red]{_esc(str(exc))}[/]")
+                if suggestion is not None:
+                    queue.insert(0, suggestion)
+                continue
+            if not flow.known(bout.stretch) and not flow.yes_no(
+                f"'{_esc(bout.stretch)}' is not in the catalog or your log. Keep it as your own stretch?",
+                default=False,
+            ):
+                if suggestion is not None:
+                    queue.insert(0, suggestion)
+                continue
+        else:
+            d = flow.defaults(name, suggestion, bouts[-1] if bouts else None)
+            side = flow.side(d.side)
+            hold = flow.number("Hold, seconds", lo=0, hi=HOLD_MAX_S, low_open=True,
+                               default=d.hold_s if d.hold_s > 0 else None)
+            reps = flow.number("Reps", lo=1, hi=10_000, whole=True, default=d.reps)
+            tight, after = _readings(flow)
+            bout = Bout(name, float(hold), int(reps), side, tight, None, after)
+        if n == 1 and bout.pain_before is not None and bout.pain_before != pain:
+            say(f"  [red]That gives the pain before as {format_number(bout.pain_before)}, but the pain now is "
+                f"{format_number(pain)}: leave it out of the first stretch.[/]")
+            continue
+        bouts.append(bout)
+        say(f"  [green]+[/] {_esc(format_bout(bout))}")
+    if bouts[-1].pain_after is None and end_pain is None:
+        end_pain = flow.number("Pain now, at the end (0-10)", lo=PAIN_MIN, hi=PAIN_MAX)
+    elif bouts[-1].pain_after is not None and end_pain is not None and bouts[-1].pain_after != end_pain:
+        say(f"  Using the pain after the last stretch ({format_number(bouts[-1].pain_after)}) as the end pain; "
+            f"--end-pain {format_number(end_pain)} was ignored.")
+        end_pain = None
+    elif bouts[-1].pain_after is not None:
+        end_pain = None
+    return Session(tuple(bouts), pain_before=pain, pain_after=end_pain, date=_as_date(date), time=time)
+
+
+def _readings(flow: _Flow) -> tuple[float | None, float | None]:
+    tight = flow.number("Tightness (0 = free, 10 = could barely do it)", lo=PAIN_MIN, hi=PAIN_MAX, optional=True)
+    after = flow.number("Pain after this stretch (0-10)", lo=PAIN_MIN, hi=PAIN_MAX, optional=True)
+    return tight, after
+
+
+def _as_date(date) -> _dt.date | None:
+    if date is None or isinstance(date, _dt.date):
+        return date
+    return _date_of(date, "date")

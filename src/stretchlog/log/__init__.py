@@ -1,0 +1,6 @@
+"""The log file and its contract: errors, the schema, the catalog, pain chains, the reader.
+
+The bottom layer: nothing here imports another stretchlog subpackage. Importing the
+package itself is free (the CLI's ``catalog`` command loads only
+:mod:`stretchlog.log.catalog`, without pandas).
+"""
