@@ -142,12 +142,17 @@ def test_one_question_one_answer_on_every_surface(imbalanced_log, tmp_path):
     assert [i["name"] for i in full["items"]] == shown
 
 
-def test_to_dict_carries_every_table_with_a_versioned_shape(imbalanced_log):
-    doc = analyse(imbalanced_log).to_dict()
+@pytest.mark.parametrize("which", ["simulated", "sample"])
+def test_to_dict_carries_every_table_with_a_versioned_shape(imbalanced_log, which):
+    from conftest import SAMPLE
+
+    doc = analyse(imbalanced_log if which == "simulated" else SAMPLE).to_dict()
     assert doc["format"] == FORMAT
     assert {"effects", "effects_by_side", "side_relief", "inseparable", "adjustments", "notes", "lasting",
             "dose", "meaningful", "trends", "log"} <= set(doc)
     json.dumps(doc, allow_nan=False)  # JSON-ready: no NaN, no timestamps
+    if which == "sample":  # the sample keeps one custom stretch, with a warning
+        assert doc["log"]["warnings"][0]["column"] == "stretch"
 
 
 def test_analyse_takes_a_path_a_file_a_frame_or_nothing(imbalanced_log):

@@ -243,7 +243,8 @@ class Analysis:
             "stretchlog": __version__,
             "log": {"source": os.path.basename(self.source), "bouts": len(self.bouts),
                     "sessions": self.summary.n_sessions, "first_date": self.summary.first_date,
-                    "last_date": self.summary.last_date, "warnings": [w.message for w in self.log.warnings]},
+                    "last_date": self.summary.last_date, "warnings": [{"row": w.row, "column": w.column, "value": w.value, "note": w.expected}
+                                 for w in self.log.warnings]},
             "effects": records(self.effects),
             "effects_by_side": records(self.effects_by_side),
             "side_relief": records(self.side_relief),

@@ -28,19 +28,56 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+FORMAT_OPT = typer.Option(
+    "table", "--format", "-f", metavar="<str>",
+    help="table (for reading) or json (for other tools; see docs/api.md).",
+)
+
+
+def _problems(problems) -> list[dict]:
+    return [{"row": p.row, "column": p.column, "value": p.value, "expected": p.expected} for p in problems]
+
+
 @app.command()
-def validate(log: Path = LOG_ARG, catalog: Optional[Path] = CATALOG_OPT) -> None:
+def validate(log: Path = LOG_ARG, catalog: Optional[Path] = CATALOG_OPT, fmt: str = FORMAT_OPT) -> None:
     """Check a log against the format and summarise it.
 
     Exit 0 and a one-screen summary for a good log; exit 1 and a table of every
     problem (row as your spreadsheet shows it, column, value, what was expected)
-    for a bad one.
+    for a bad one. With --format json the same as one JSON object
+    (stretchlog.validate/1: valid, summary, warnings or problems).
     """
     from stretchlog.cli.render import print_summary
     from stretchlog.model.summary import summarise
 
-    loaded = _load(log, catalog, full_warnings=True)
-    print_summary(_console(), summarise(loaded))
+    fmt = fmt.strip().lower()
+    if fmt not in ("table", "json"):
+        _err_console().print(f"--format must be table or json, not {fmt!r}.")
+        raise typer.Exit(2)
+    if fmt == "table":
+        loaded = _load(log, catalog, full_warnings=True)
+        print_summary(_console(), summarise(loaded))
+        return
+    import dataclasses
+    import json
+
+    from stretchlog import __version__
+    from stretchlog.cli.common import _settle
+    from stretchlog.log.errors import LogError
+    from stretchlog.log.reader import load_log
+
+    _settle()
+    doc: dict = {"format": "stretchlog.validate/1", "stretchlog": __version__, "log": log.name}
+    try:
+        loaded = load_log(log, catalog=_load_catalog(catalog))
+    except LogError as exc:
+        doc.update(valid=False, problems=_problems(exc.problems), more_problems=exc.more)
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        raise typer.Exit(1) from None
+    summary = dataclasses.asdict(summarise(loaded))
+    summary.pop("source", None)
+    doc.update(valid=True, summary=summary, warnings=_problems(loaded.warnings))
+    typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
 
 
 @app.command("catalog")
@@ -50,8 +87,12 @@ def catalog_cmd(
     ),
     details: bool = typer.Option(False, "--details", "-d", help="Show aliases and instructions too."),
     catalog: Optional[Path] = CATALOG_OPT,
+    fmt: str = FORMAT_OPT,
 ) -> None:
-    """List the stretches stretchlog knows, in the order the guides recommend."""
+    """List the stretches stretchlog knows, in the order the guides recommend.
+
+    With --format json: every field of every stretch (stretchlog.catalog/1).
+    """
     from stretchlog.log.catalog import REGIONS
     from stretchlog.cli.render import print_catalog
 
@@ -64,6 +105,20 @@ def catalog_cmd(
             )
             raise typer.Exit(2)
         cat = chosen
+    fmt = fmt.strip().lower()
+    if fmt == "json":
+        import dataclasses
+        import json
+
+        from stretchlog import __version__
+
+        doc = {"format": "stretchlog.catalog/1", "stretchlog": __version__,
+               "stretches": [dataclasses.asdict(s) for s in cat]}
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    if fmt != "table":
+        _err_console().print(f"--format must be table or json, not {fmt!r}.")
+        raise typer.Exit(2)
     print_catalog(_console(), cat, details=details)
 
 

@@ -91,10 +91,13 @@ def _csv_text(tables) -> str:
 def _json_text(tables) -> str:
     import json
 
+    from stretchlog import __version__
+
     obj = {
         name: json.loads(_plain(df).to_json(orient="records", force_ascii=False))
         for name, df in tables.items()
     }
+    obj.update(format="stretchlog.trends/1", stretchlog=__version__)  # the shape (docs/api.md)
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -78,7 +78,8 @@ def to_dict(r: "Routine") -> dict[str, Any]:
         d["dose"] = i.dose
         items.append(d)
     return {
-        "safety": list(r.safety),
+        "safety": list(r.safety),  # safety first, in every output
+        "format": "stretchlog.routine/1",
         "stretchlog": __version__,
         "mode": r.mode,
         "title": r.title,
