@@ -91,8 +91,9 @@ def test_building_the_report_computes_each_part_once(counted, imbalanced_log, tm
 
 def test_each_command_reads_the_catalog_once_and_fits_once(counted, imbalanced_log):
     runner = CliRunner()
-    # fits: the relief model (per stretch and/or by side) and, for effects, the dose model
-    for args, fits in ((["effects"], 2), (["effects", "--by-side"], 2), (["routine", "--seed", "1"], 2),
+    # fits: the relief model per stretch and by side (by side reuses the per-stretch rows of
+    # stretches never split) and, for effects, the dose model; each once
+    for args, fits in ((["effects"], 2), (["effects", "--by-side"], 3), (["routine", "--seed", "1"], 2),
                        (["trends"], 1)):
         counted.clear()
         result = runner.invoke(app, [*args[:1], str(imbalanced_log), *args[1:]], catch_exceptions=False)
@@ -161,3 +162,19 @@ def test_analyse_takes_a_path_a_file_a_frame_or_nothing(imbalanced_log):
     c = analyse(a.bouts)
     assert len(a.bouts) == len(b.bouts) == len(c.bouts)
     assert analyse(None).bouts.empty
+
+
+def test_a_stretch_never_split_by_side_has_one_figure_and_one_label(imbalanced_log):
+    from conftest import SAMPLE
+
+    for log in (SAMPLE, imbalanced_log):
+        per = {r["stretch"]: r for r in _cli_json("effects", str(log), "--format", "json")["effects"]}
+        by_side = _cli_json("effects", str(log), "--by-side", "--format", "json")["effects"]
+        split = {r["stretch"] for r in by_side if r["side"] in ("left", "right")}
+        whole = [r for r in by_side if r["stretch"] not in split]
+        assert whole, "the log has stretches done on both sides at once"
+        for r in whole:
+            for col in ("effect", "ci_low", "ci_high", "evidence", "harmful", "reason"):
+                assert r[col] == per[r["stretch"]][col], (r["name"], col)
+        ranks = [r["rank"] for r in by_side if r["rank"] is not None]
+        assert ranks == list(range(1, len(ranks) + 1))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -143,7 +144,10 @@ class Analysis:
 
     @cached_property
     def relief_by_side(self) -> ReliefReport:
-        return relief_report(self.bouts, by_side=True, catalog=self.catalog, segs=self.segments, names=self.names)
+        """Relief per stretch and side. A stretch never split by side is the same question
+        as in :attr:`relief`, so its row is :attr:`relief`'s (one answer, one evidence label)."""
+        rep = relief_report(self.bouts, by_side=True, catalog=self.catalog, segs=self.segments, names=self.names)
+        return replace(rep, effects=_one_answer(rep.effects, self.effects))
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -256,6 +260,26 @@ class Analysis:
             "meaningful": records(self.meaningful),
             "trends": {name: records(frame) for name, frame in self.trends.tables().items()},
         }
+
+
+def _one_answer(by_side: pd.DataFrame, per_stretch: pd.DataFrame) -> pd.DataFrame:
+    """``by_side`` with the rows of stretches done only on both sides taken from ``per_stretch``,
+    ranked again by the cautious figure (as :func:`~stretchlog.effects.relief.relief_report` ranks)."""
+    if by_side.empty:
+        return by_side
+    split = set(by_side.loc[by_side["side"].isin(["left", "right"]), "stretch"])
+    whole = by_side["side"].eq("both") & ~by_side["stretch"].isin(split)
+    same = per_stretch.set_index("stretch")
+    out = by_side.copy()
+    cols = [c for c in by_side.columns if c in same.columns and c not in ("stretch", "name", "rank")]
+    rows = out.index[whole & out["stretch"].isin(same.index)]
+    for c in cols:
+        out.loc[rows, c] = same.loc[out.loc[rows, "stretch"], c].to_numpy()
+    order = out.sort_values(["cautious", "effect"], ascending=False, na_position="last", kind="stable")
+    rank = pd.Series(range(1, len(order) + 1), index=order.index).where(order["effect"].notna())
+    out["rank"] = rank.reindex(out.index).astype("Int64")
+    return out.sort_values(["rank", "n_bouts"], ascending=[True, False], na_position="last",
+                           kind="stable").reset_index(drop=True)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
