@@ -146,8 +146,12 @@ class Analysis:
     def relief_by_side(self) -> ReliefReport:
         """Relief per stretch and side. A stretch never split by side is the same question
         as in :attr:`relief`, so its row is :attr:`relief`'s (one answer, one evidence label)."""
-        rep = relief_report(self.bouts, by_side=True, catalog=self.catalog, segs=self.segments, names=self.names)
+        rep = self._by_side_fit
         return replace(rep, effects=_one_answer(rep.effects, self.effects))
+
+    @cached_property
+    def _by_side_fit(self) -> ReliefReport:
+        return relief_report(self.bouts, by_side=True, catalog=self.catalog, segs=self.segments, names=self.names)
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -161,7 +165,7 @@ class Analysis:
     def side_relief(self) -> pd.DataFrame:
         if not self.bouts["side"].astype("str").isin(["left", "right"]).any():
             return self.relief.sides  # nothing one-sided: an empty table, no second fit
-        return self.relief_by_side.sides
+        return self._by_side_fit.sides
 
     @cached_property
     def lasting(self) -> pd.DataFrame:
