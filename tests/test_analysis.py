@@ -20,7 +20,10 @@ PARTS = {
     "stretchlog.model.sessions": "sessions",
     "stretchlog.model.segments": "segments",
     "stretchlog.model.summary": "summarise",
-    "stretchlog.effects.more": ("display_names", "lasting_relief", "dose_response", "meaningful_sessions"),
+    "stretchlog.effects.names": "display_names",
+    "stretchlog.effects.lasting": "lasting_relief",
+    "stretchlog.effects.dose": "dose_response",
+    "stretchlog.effects.meaningful": "meaningful_sessions",
     "stretchlog.effects.model": "analyse",  # the relief fit itself
     "stretchlog.trends.report": "trends_report",
     "stretchlog.trends.tightness": ("tightness_levels", "tightness_curve"),
@@ -75,10 +78,10 @@ def test_building_the_report_computes_each_part_once(counted, imbalanced_log, tm
     page, parts = build_report(an, seed=1)
     save_card(parts["routine"], tmp_path / "card.png")
     for key in ("stretchlog.model.sessions.sessions", "stretchlog.model.segments.segments",
-                "stretchlog.model.summary.summarise", "stretchlog.effects.more.display_names",
+                "stretchlog.model.summary.summarise", "stretchlog.effects.names.display_names",
                 "stretchlog.trends.report.trends_report", "stretchlog.trends.tightness.tightness_levels",
                 "stretchlog.trends.safety.safety_flags", "stretchlog.trends.sides.side_asymmetry",
-                "stretchlog.effects.more.lasting_relief", "stretchlog.effects.more.meaningful_sessions",
+                "stretchlog.effects.lasting.lasting_relief", "stretchlog.effects.meaningful.meaningful_sessions",
                 "stretchlog.routine.build.build", "stretchlog.log.catalog.load_catalog"):
         assert counted[key] == 1, f"{key} ran {counted[key]} times"
     # two relief fits: per stretch, and per stretch and side (the one answer on left vs right)

@@ -15,6 +15,7 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 import stretchlog.entry.append as append_mod
+import stretchlog.entry.atomic as atomic_mod
 from conftest import CONTRACT_EXAMPLE, HEADER
 from stretchlog.cli import log as cli_log
 from stretchlog.entry.append import AppendError, append_session, append_sessions, last_session
@@ -372,7 +373,7 @@ def test_a_folder_we_cannot_write_in(write, monkeypatch):
     def denied(*a, **k):
         raise PermissionError(errno.EACCES, "Permission denied", str(log.parent))
 
-    monkeypatch.setattr(append_mod.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(atomic_mod.tempfile, "mkstemp", denied)
     with pytest.raises(AppendError) as info:
         add(log)
     assert info.value.kind == "read-only" and "permission denied" in str(info.value)
@@ -381,14 +382,14 @@ def test_a_folder_we_cannot_write_in(write, monkeypatch):
 
 def test_a_log_changed_by_another_program_meanwhile_is_not_overwritten(write, monkeypatch):
     log = write(CONTRACT_EXAMPLE)
-    real = append_mod._temp_copy
+    real = atomic_mod._temp_copy
     other = CONTRACT_EXAMPLE + "2026-11-05,09:00,pigeon,both,30,1,5,4,,\n"
 
     def meanwhile(*a, **k):
         log.write_text(other)
         return real(*a, **k)
 
-    monkeypatch.setattr(append_mod, "_temp_copy", meanwhile)
+    monkeypatch.setattr(atomic_mod, "_temp_copy", meanwhile)
     with pytest.raises(AppendError) as info:
         add(log, backup=False)
     assert info.value.kind == "changed"

@@ -19,7 +19,7 @@ import pytest
 from stretchlog.analysis import Analysis
 from stretchlog.log.catalog import load_catalog
 from stretchlog.effects.relief import dose_response, lasting_relief, meaningful_sessions, relief_report
-from stretchlog.effects.more import display_names
+from stretchlog.effects.names import display_names
 from stretchlog.trends.habits import habits
 from stretchlog.log.reader import LoadedLog, load_log
 from stretchlog.routine.inputs import effect_inputs, trend_inputs

@@ -19,11 +19,12 @@ from stretchlog.trends.habits import habits
 from stretchlog.log.reader import load_log
 from stretchlog.trends.safety import DISCLAIMER, flags_frame, safety_flags
 from stretchlog.trends.tightness import TREND_COLUMNS, needs_more_work, tightness_curve, tightness_trends
-from stretchlog.trends.fit import critical_value, direction, fit_mean, fit_trend, signed
+from stretchlog.trends.fit import critical_value, direction, fit_mean, fit_trend
 from stretchlog.trends.pain import pain_over_time
 from stretchlog.trends.report import trends_report
 from stretchlog.analysis import analyse
 from stretchlog.testing.simulate import simulate_log
+from stretchlog.words import signed
 from stretchlog.trends.sides import SIDE_COLUMNS, side_asymmetry, single_bout_relief
 
 HEADER = "date,time,stretch,side,hold_s,reps,pain_before,pain_after,tightness,notes"

@@ -33,7 +33,10 @@ from typing import Any
 
 import pandas as pd
 
-from stretchlog.effects.more import display_names, dose_response, lasting_relief, meaningful_sessions
+from stretchlog.effects.dose import dose_response
+from stretchlog.effects.lasting import lasting_relief
+from stretchlog.effects.meaningful import meaningful_sessions
+from stretchlog.effects.names import display_names
 from stretchlog.effects.relief import ReliefReport, relief_report
 from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.log.reader import LoadedLog, load_log, to_csv_text
@@ -78,9 +81,9 @@ class Analysis:
         Left vs right relief per one-sided stretch: the one answer to "does one side
         get more relief?" (from ``relief_by_side``).
     lasting, dose, meaningful : DataFrame
-        :func:`~stretchlog.effects.more.lasting_relief`,
-        :func:`~stretchlog.effects.more.dose_response`,
-        :func:`~stretchlog.effects.more.meaningful_sessions`.
+        :func:`~stretchlog.effects.lasting.lasting_relief`,
+        :func:`~stretchlog.effects.dose.dose_response`,
+        :func:`~stretchlog.effects.meaningful.meaningful_sessions`.
     trends : TrendsReport
         Tightness at each level, needs more work, left and right, pain over time,
         habits and safety flags; also as ``tightness``, ``needs_more_work``, ``sides``,

@@ -82,6 +82,7 @@ def _load(log: Path, catalog, *, to_stderr: bool = False, full_warnings: bool = 
     from stretchlog.log.errors import LogError
     from stretchlog.log.reader import load_log
     from stretchlog.cli.render import print_problems, print_warnings
+    from stretchlog.words import plural
 
     _settle()  # the command has imported what it needs (commands import before _load)
     console = _err_console() if to_stderr else _console()
@@ -98,7 +99,7 @@ def _load(log: Path, catalog, *, to_stderr: bool = False, full_warnings: bool = 
     elif loaded.warnings:
         n = len(loaded.warnings)
         console.print(
-            f"{n} warning{'s' if n != 1 else ''} about this log (kept, worth a look): "
+            f"{plural(n, 'warning')} about this log (kept, worth a look): "
             f"'stretchlog validate {log}' lists {'them' if n != 1 else 'it'}.",
             style="yellow",
             markup=False,

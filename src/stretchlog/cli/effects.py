@@ -96,28 +96,12 @@ def json_text(an, *, by_side: bool) -> str:
 # --------------------------------------------------------------------------- the table
 
 
-def _num(x: float, digits: int = 1, signed: bool = False) -> str:
-    if x != x:  # NaN
-        return ""
-    text = f"{x:+.{digits}f}" if signed else f"{x:.{digits}f}"
-    return "0.0" if text in ("-0.0", "+0.0") else text
-
-
-def _chance(p: float) -> str:
-    if p != p:
-        return ""
-    if p > 0.99:
-        return ">99%"
-    if p < 0.01:
-        return "<1%"
-    return f"{p:.0%}"
-
-
 def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     from stretchlog.effects.relief import EVIDENCE, RANK_QUANTILE
+    from stretchlog.words import chance, number
 
     eff = report.effects
     bouts = an.bouts
@@ -163,10 +147,10 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
         table.add_row(
             str(rec.rank),
             name,
-            _num(rec.effect),
-            f"{_num(rec.ci_low)} to {_num(rec.ci_high)}",
-            _num(rec.cautious),
-            _chance(rec.p_helps),
+            number(rec.effect, bare_zero=True),
+            f"{number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)}",
+            number(rec.cautious, bare_zero=True),
+            chance(rec.p_helps),
             evidence,
             str(rec.n_sessions),
         )
@@ -204,8 +188,10 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
             together = ""
             if rec.together == rec.together:
                 together = (
-                    f" Together ({escape(rec.together_pattern)}) they give {_num(rec.together)} points "
-                    f"({_num(rec.together_low)} to {_num(rec.together_high)})."
+                    f" Together ({escape(rec.together_pattern)}) they give "
+                    f"{number(rec.together, bare_zero=True)} points "
+                    f"({number(rec.together_low, bare_zero=True)} to "
+                    f"{number(rec.together_high, bare_zero=True)})."
                 )
             console.print(f"  - {escape(rec.reason)}.{together} [italic]{escape(rec.advice)}[/]")
     if by_side and len(an.side_relief):
@@ -223,6 +209,8 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
 def _print_sides(console, sides) -> None:
     from rich.markup import escape
 
+    from stretchlog.words import number
+
     console.print()
     console.print("[bold]Left vs right[/] (relief per bout):")
     for rec in sides.itertuples(index=False):
@@ -235,30 +223,32 @@ def _print_sides(console, sides) -> None:
             else "no clear difference"
         )
         console.print(
-            f"  - {escape(rec.name)}: left {_num(rec.left)}, right {_num(rec.right)}; difference "
-            f"{_num(rec.difference, signed=True)} ({_num(rec.ci_low)} to {_num(rec.ci_high)}): {verdict}."
+            f"  - {escape(rec.name)}: left {number(rec.left, bare_zero=True)}, "
+            f"right {number(rec.right, bare_zero=True)}; difference "
+            f"{number(rec.difference, signed=True, bare_zero=True)} "
+            f"({number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)}): {verdict}."
         )
 
 
 def _print_extras(console, an) -> None:
     from rich.markup import escape
 
-    from stretchlog.effects.more import share_words
+    from stretchlog.words import number, share_of
 
     ms = an.meaningful
     if len(ms) and ms.loc[0, "n_with"] > 0:
         share, n = ms.loc[0, "share_with"], int(ms.loc[0, "n_with"])
         console.print()
         console.print(
-            f"[bold]Sessions that mattered[/]: {share_words(share, n)} lowered your pain by 2+ points or by "
+            f"[bold]Sessions that mattered[/]: {share_of(share, n)} lowered your pain by 2+ points or by "
             "30%+ (the usual threshold for a change you can feel)."
         )
         per = ms.iloc[1:]
         clear = per[per["clear"].astype(bool)]
         for rec in clear.itertuples(index=False):
             console.print(
-                f"  - with {escape(rec.name)}: {share_words(rec.share_with, rec.n_with)}, without: "
-                f"{share_words(rec.share_without, rec.n_without)} (sessions differ in more than this stretch)."
+                f"  - with {escape(rec.name)}: {share_of(rec.share_with, rec.n_with)}, without: "
+                f"{share_of(rec.share_without, rec.n_without)} (sessions differ in more than this stretch)."
             )
     la = an.lasting
     shown = la[la["lasting"].notna()]
@@ -271,8 +261,9 @@ def _print_extras(console, an) -> None:
         for rec in clear.itertuples(index=False):
             word = "lower" if rec.lasting > 0 else "higher"
             console.print(
-                f"  - {escape(rec.name)}: next session started {_num(abs(rec.lasting))} points {word} per bout "
-                f"({_num(rec.ci_low)} to {_num(rec.ci_high)})."
+                f"  - {escape(rec.name)}: next session started "
+                f"{number(abs(rec.lasting), bare_zero=True)} points {word} per bout "
+                f"({number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)})."
             )
         if clear.empty:
             console.print("  - no stretch shows a clear link yet.")
@@ -288,8 +279,10 @@ def _print_extras(console, an) -> None:
         clear = do[do["verdict"].isin(["more helps", "more does worse"])]
         for rec in clear.itertuples(index=False):
             console.print(
-                f"  - {escape(rec.name)}: {rec.verdict} ({_num(rec.slope, signed=True)} per doubling, "
-                f"{_num(rec.ci_low)} to {_num(rec.ci_high)}; you did {rec.dose_low_s:.0f}-{rec.dose_high_s:.0f} s)."
+                f"  - {escape(rec.name)}: {rec.verdict} "
+                f"({number(rec.slope, signed=True, bare_zero=True)} per doubling, "
+                f"{number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)}; "
+                f"you did {rec.dose_low_s:.0f}-{rec.dose_high_s:.0f} s)."
             )
         unclear = do[do["verdict"].eq("no clear difference")]
         if len(unclear):

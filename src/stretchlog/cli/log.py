@@ -170,6 +170,7 @@ def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run
     from stretchlog.entry.interactive import session_table
     from stretchlog.cli.common import _settle
     from stretchlog.entry.quicklog import QuickFormError, Session, parse_bouts
+    from stretchlog.words import plural
 
     _settle()
 
@@ -196,13 +197,14 @@ def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run
         return
     console.print(session_table(session.resolved_bouts(), title=f"Session {result.sessions[0]}", catalog=cat))
     n = len(bouts)
-    _print_done(console, result, log, what=f"{n} bout{'s' if n != 1 else ''}")
+    _print_done(console, result, log, what=plural(n, "bout"))
 
 
 def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, backup, now) -> None:
     from stretchlog.entry.append import AppendError
     from stretchlog.cli.common import _settle
     from stretchlog.entry.interactive import run_interactive
+    from stretchlog.words import plural
 
     _settle()
 
@@ -216,7 +218,7 @@ def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, ba
         raise typer.Exit(1)
     if not result.dry_run:
         n = len(result.bouts)
-        _print_done(console, result, log, what=f"{n} bout{'s' if n != 1 else ''}")
+        _print_done(console, result, log, what=plural(n, "bout"))
 
 
 _IMPORT_USAGE = (
@@ -274,6 +276,7 @@ def import_sheet(
     from stretchlog.log.errors import LogError, StretchlogWarning
     from stretchlog.cli.render import print_problems
     from stretchlog.entry.widesheet import header_kind, import_wide
+    from stretchlog.words import plural
 
     _settle()
     cat = _load_catalog(catalog)
@@ -307,5 +310,5 @@ def import_sheet(
         _report_error(exc, log)
         return
     n_s = len(result.sessions)
-    console.print(f"Read {n_s} session{'s' if n_s != 1 else ''} ({len(rows)} bouts) from {_escape(str(sheet))}.")
-    _print_done(console, result, log, what=f"{n_s} session{'s' if n_s != 1 else ''} ({len(rows)} bouts)")
+    console.print(f"Read {plural(n_s, 'session')} ({len(rows)} bouts) from {_escape(str(sheet))}.")
+    _print_done(console, result, log, what=f"{plural(n_s, 'session')} ({len(rows)} bouts)")

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from stretchlog.log.catalog import Catalog
 from stretchlog.log.errors import LogError, Problem, shown_value
+from stretchlog.words import plural
 
 __all__ = ["print_problems", "print_warnings", "print_summary", "print_catalog"]
 
@@ -50,7 +51,7 @@ def print_problems(console: Console, error: LogError, *, what: str = "stretch lo
         return
     console.print(
         f"[bold red]{escape(error.source)} is not a valid {escape(what)}:[/] "
-        f"{n} problem{'s' if n != 1 else ''}. Nothing was changed.",
+        f"{plural(n, 'problem')}. Nothing was changed.",
     )
     console.print("Rows are numbered as your spreadsheet shows them (the header is row 1).")
     console.print(_problem_table(error.problems, "", "bold"))
@@ -102,7 +103,7 @@ def print_catalog(console: Console, catalog: Catalog, *, details: bool = False) 
     """The catalog as a table, in the guides' order."""
     n = len(catalog)
     table = Table(
-        title=f"{n} stretch{'es' if n != 1 else ''}, in the order the guides recommend "
+        title=f"{plural(n, 'stretch', 'stretches')}, in the order the guides recommend "
         "(hips first, lower back last)",
         title_justify="left",
     )

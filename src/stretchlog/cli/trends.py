@@ -104,16 +104,10 @@ def _json_text(tables) -> str:
 # --------------------------------------------------------------------------- table
 
 
-def _num(v, fmt: str = ".1f", missing: str = "-") -> str:
-    import math
-
-    return missing if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
-
-
 def _rate(slope, lo, hi) -> str:
     import math
 
-    from stretchlog.trends.fit import signed
+    from stretchlog.words import signed
 
     if slope is None or math.isnan(slope):
         return "-"
@@ -144,6 +138,7 @@ def _print_flags(console, flags) -> None:
     from rich.panel import Panel
 
     from stretchlog.trends.safety import DISCLAIMER
+    from stretchlog.words import plural
 
     if not flags:
         console.print(
@@ -160,7 +155,7 @@ def _print_flags(console, flags) -> None:
         )
         lines.append(f"{tag}  {escape(f.message)}\n    {escape(f.advice)}")
     lines.append(f"[italic]{escape(DISCLAIMER)}[/]")
-    title = f"Safety: {len(flags)} thing{'s' if len(flags) != 1 else ''} to act on"
+    title = f"Safety: {plural(len(flags), 'thing')} to act on"
     console.print(
         Panel(
             "\n\n".join(lines),
@@ -174,6 +169,8 @@ def _print_flags(console, flags) -> None:
 def _print_tightness(console, report) -> None:
     from rich.markup import escape
     from rich.table import Table
+
+    from stretchlog.words import number, plural
 
     t = report.by_stretch_side
     if t.empty:
@@ -199,10 +196,10 @@ def _print_tightness(console, report) -> None:
         table.add_row(
             escape(r.name),
             r.side,
-            _num(r.tightness_now),
+            number(r.tightness_now, missing="-"),
             _rate(r.slope_30d, r.lo_30d, r.hi_30d),
             f"[{style}]{r.verdict}[/]" if style else r.verdict,
-            f"{r.n_days} day{'s' if r.n_days != 1 else ''}",
+            plural(r.n_days, "day"),
         )
     console.print()
     console.print(table)
@@ -216,7 +213,7 @@ def _print_tightness(console, report) -> None:
         style = _VERDICT_STYLE.get(r.verdict, "")
         table.add_row(
             escape(r.name),
-            _num(r.tightness_now),
+            number(r.tightness_now, missing="-"),
             _rate(r.slope_30d, r.lo_30d, r.hi_30d),
             f"[{style}]{r.verdict}[/]" if style else r.verdict,
         )
@@ -256,6 +253,8 @@ def _print_sides(console, sides) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from stretchlog.words import number
+
     both = sides.loc[sides["sides_logged"].eq("left and right")] if len(sides) else sides
     if both.empty:
         console.print(
@@ -276,8 +275,8 @@ def _print_sides(console, sides) -> None:
             finding = f"[bold red]Imbalance:[/] {finding}"
         table.add_row(
             escape(r.name),
-            f"{_num(r.tight_left)} / {_num(r.tight_right)}",
-            f"{_num(r.relief_left)} / {_num(r.relief_right)}",
+            f"{number(r.tight_left, missing='-')} / {number(r.tight_right, missing='-')}",
+            f"{number(r.relief_left, missing='-')} / {number(r.relief_right, missing='-')}",
             finding,
         )
     console.print()
@@ -292,6 +291,8 @@ def _print_sides(console, sides) -> None:
 def _print_pain(console, pain) -> None:
     from rich.markup import escape
     from rich.table import Table
+
+    from stretchlog.words import number
 
     console.print("\n[bold]Pain over time[/] (the pain each session starts with, 0-10)")
     console.print(f"  Trend: {pain.verdict}: {escape(pain.why)}.")
@@ -316,9 +317,9 @@ def _print_pain(console, pain) -> None:
         table.add_row(
             f"{r.week} (from {r.week_start:%d %b})",
             str(r.sessions),
-            _num(r.start_pain),
-            _num(r.end_pain),
-            _num(r.relief),
+            number(r.start_pain, missing="-"),
+            number(r.end_pain, missing="-"),
+            number(r.relief, missing="-"),
         )
     console.print(table)
 
@@ -326,6 +327,8 @@ def _print_pain(console, pain) -> None:
 def _print_habits(console, h) -> None:
     from rich.markup import escape
     from rich.table import Table
+
+    from stretchlog.words import number, plural
 
     console.print("\n[bold]Habits[/]")
     if h.n_sessions == 0:
@@ -338,14 +341,14 @@ def _print_habits(console, h) -> None:
     if h.longest_gap_days:
         table.add_row(
             "Longest gap",
-            f"{h.longest_gap_days} day{'s' if h.longest_gap_days != 1 else ''} without a session "
+            f"{plural(h.longest_gap_days, 'day')} without a session "
             f"(between {h.gap_from} and {h.gap_to})",
         )
     else:
         table.add_row("Longest gap", "none: a session every day")
     table.add_row("Streak", h.streak_sentence)
     tod = "; ".join(
-        f"{r.time_of_day} {r.sessions} session{'s' if r.sessions != 1 else ''}, relief {_num(r.relief)}"
+        f"{r.time_of_day} {plural(r.sessions, 'session')}, relief {number(r.relief, missing='-')}"
         for r in h.by_time_of_day.itertuples(index=False)
     )
     table.add_row("By time of day", escape(tod) + " (relief = start minus end pain, in points)")

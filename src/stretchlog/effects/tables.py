@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from stretchlog.effects.model import FIRST, FIRST_START, MIN_CHAINED_SESSIONS, POSITION, REST
+from stretchlog.words import joined, plural
 
 __all__: list[str] = []  # internal module
 
@@ -80,10 +81,6 @@ def _label(units: tuple[str, ...], names: dict[str, str]) -> list[str]:
     return out
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def groups_table(an, names: dict[str, str], f, tq: float) -> pd.DataFrame:
     """One row per cannot-separate group: reason, advice, and their joint relief if measurable."""
     rows = []
@@ -97,7 +94,7 @@ def groups_table(an, names: dict[str, str], f, tq: float) -> pd.DataFrame:
         if baseline:
             reason = (
                 ("" if one else "Between them, ")
-                + f"{_join(shown)} {'is' if one else 'are'} in the "
+                + f"{joined(shown)} {'is' if one else 'are'} in the "
                 "opening part of every session (up to the first pain reading after the start), so "
                 f"{its} relief cannot be told apart from the change in pain that comes with just "
                 "starting a session (settling down, a high first reading easing by itself)"
@@ -112,14 +109,14 @@ def groups_table(an, names: dict[str, str], f, tq: float) -> pd.DataFrame:
             sub = d.X[:, cols]
             same = np.linalg.matrix_rank(sub) == 1
             reason = (
-                f"{_join(shown)} are always done in the same part of a session with no pain "
+                f"{joined(shown)} are always done in the same part of a session with no pain "
                 "reading between them: only their combined relief can be measured"
                 if same
-                else f"{_join(shown)} are always done in combinations with each other, with no pain "
+                else f"{joined(shown)} are always done in combinations with each other, with no pain "
                 "reading between them, that cannot be untangled"
             )
             advice = (
-                f"Rate your pain between {_join(shown)} now and then, or sometimes leave one "
+                f"Rate your pain between {joined(shown)} now and then, or sometimes leave one "
                 "of them out."
             )
             present = sub.sum(axis=1) > 0
@@ -256,7 +253,7 @@ def fit_notes(an, bouts) -> tuple[str, ...]:
         else:
             n = an.fit.n_sessions
             notes.append(
-                f"With {n} session{'' if n == 1 else 's'}, the log cannot yet tell how much a high "
+                f"With {plural(n, 'session')}, the log cannot yet tell how much a high "
                 "first reading eases by itself (regression to the mean), so part of the relief credited "
                 "to each session's first stretches may be just that; sessions that start at different "
                 "pain levels let it adjust for this."
@@ -276,7 +273,7 @@ def fit_notes(an, bouts) -> tuple[str, ...]:
     if an.fit.n_sessions < 5:
         n = an.fit.n_sessions
         notes.append(
-            f"Only {n} session{'' if n == 1 else 's'} so far: a stretch needs "
+            f"Only {plural(n, 'session')} so far: a stretch needs "
             "3 sessions with pain rated before and after it before it gets a figure, and the "
             "figures settle after about 10; keep logging."
         )

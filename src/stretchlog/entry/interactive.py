@@ -15,7 +15,10 @@ suggested stretch, or ``.`` to finish.
 
 Every prompt goes through one function, ``ask(message, completer=None) -> str``,
 so tests (and other front ends) can drive the flow without a terminal; the
-default one is a prompt_toolkit ``PromptSession``.
+default one is a prompt_toolkit ``PromptSession``. The suggestions and name
+completion come from :mod:`stretchlog.entry.completion`, the session table and
+command line shown back from :mod:`stretchlog.entry.show` (both importable from
+here too).
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ import datetime as _dt
 import difflib
 import os
 import re
-import shlex
-from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
-from stretchlog.entry.append import AppendError, AppendResult, _date_of, append_session, last_session, read_existing
-from stretchlog.log.catalog import Catalog, load_catalog, normalize_name
+from stretchlog.entry.append import AppendError, AppendResult, append_session, read_existing
+from stretchlog.entry.completion import History, StretchCompleter, history_of
+from stretchlog.entry.completion import candidates as _candidates
+from stretchlog.entry.inputs import date_of
 from stretchlog.entry.quicklog import Bout, QuickFormError, Session, format_bout, format_number, parse_bout, parse_side
+from stretchlog.entry.show import quick_command, session_table
+from stretchlog.log.catalog import Catalog, load_catalog, normalize_name
 from stretchlog.log.schema import HOLD_MAX_S, PAIN_MAX, PAIN_MIN
 
 __all__ = [
@@ -58,126 +63,7 @@ class _Stop(Exception):
 _ACCEPT = "\x00accept"  # the suggested stretch, as it was done last time
 
 
-# --------------------------------------------------------------------------- history
-
-
-@dataclass(frozen=True)
-class History:
-    """What the user has logged before, for completion and suggestions.
-
-    Attributes
-    ----------
-    names : tuple of str
-        Stretch names as the user last typed them, most used first.
-    last_use : dict
-        Folded name (and canonical id) -> the first :class:`Bout` of that stretch in
-        the latest session that had it: its hold, reps, and the side the user
-        opened with (a session doing left then right suggests left next time).
-    last : Session or None
-        The latest session.
-    """
-
-    names: tuple[str, ...] = ()
-    last_use: dict | None = None
-    last: Session | None = None
-
-    def bout_for(self, name: str, catalog: Catalog) -> Bout | None:
-        uses = self.last_use or {}
-        hit = catalog.match(name)
-        if hit is not None and hit.id in uses:
-            return uses[hit.id]
-        return uses.get(normalize_name(name))
-
-
-def history_of(bouts, catalog: Catalog | None = None) -> History:
-    """Build the :class:`History` of a log frame (as :func:`stretchlog.log.reader.read_log` returns)."""
-    if bouts is None or len(bouts) == 0:
-        return History(last_use={})
-    counts = bouts.groupby("stretch_id", sort=False).size()
-    # each stretch's first row in the latest session that had it (bouts are in time order)
-    last_session_of = bouts.groupby("stretch_id", sort=False)["session_id"].transform("max")
-    latest = (
-        bouts[bouts["session_id"].eq(last_session_of)]
-        .groupby("stretch_id", sort=False)
-        .head(1)
-        .set_index("stretch_id")
-    )
-    order = sorted(counts.index, key=lambda sid: (-int(counts[sid]), -int(latest.at[sid, "session_id"])))
-    names = tuple(str(latest.at[sid, "stretch"]) for sid in order)
-    last_use: dict = {}
-    for sid in order:
-        r = latest.loc[sid]
-        bout = Bout(str(r["stretch"]), float(r["hold_s"]), int(r["reps"]), str(r["side"]))
-        last_use[sid] = bout
-        last_use[normalize_name(r["stretch"])] = bout
-    return History(names=names, last_use=last_use, last=last_session(bouts))
-
-
-# --------------------------------------------------------------------------- completion
-
-
-def _candidates(history: History, catalog: Catalog) -> list[tuple[str, str]]:
-    """(text, meta) pairs: the user's own names first, then catalog names, then aliases."""
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-
-    def add(text: str, meta: str) -> None:
-        key = normalize_name(text)
-        if key and key not in seen:
-            seen.add(key)
-            out.append((text, meta))
-
-    for name in history.names:
-        add(name, "yours")
-    for s in catalog:
-        add(s.name, s.region)
-    for s in catalog:
-        for alias in s.aliases:
-            add(alias, s.name)
-    return out
-
-
-def _prompt_toolkit_completer(candidates: list[tuple[str, str]]):
-    from prompt_toolkit.completion import Completer, Completion
-
-    class _C(Completer):
-        def get_completions(self, document, complete_event):
-            typed = document.text_before_cursor
-            if ":" in typed or "#" in typed:
-                return
-            for text in StretchCompleter(candidates).matches(typed):
-                yield Completion(text, start_position=-len(typed), display_meta=dict(candidates).get(text, ""))
-
-    return _C()
-
-
-class StretchCompleter:
-    """Stretch names matching what was typed: prefix matches first, then anywhere.
-
-    Case, spaces, hyphens and underscores are ignored; within each group the order
-    of the candidates (the user's own, most used first, then the catalog) is kept.
-    :meth:`for_prompt_toolkit` gives the prompt_toolkit completer.
-
-    Examples
-    --------
-    >>> c = StretchCompleter([("hamstring stretch", ""), ("pigeon pose", ""), ("seated hamstring", "")])
-    >>> c.matches("ham")
-    ['hamstring stretch', 'seated hamstring']
-    """
-
-    def __init__(self, candidates: Sequence[tuple[str, str]]):
-        self.candidates = list(candidates)
-
-    def matches(self, typed: str) -> list[str]:
-        key = normalize_name(typed)
-        if not key:
-            return [c for c, _ in self.candidates]
-        prefix = [c for c, _ in self.candidates if normalize_name(c).startswith(key)]
-        inside = [c for c, _ in self.candidates if key in normalize_name(c) and c not in prefix]
-        return prefix + inside
-
-    def for_prompt_toolkit(self):
-        return _prompt_toolkit_completer(self.candidates)
+# --------------------------------------------------------------------------- the prompt
 
 
 def prompt_toolkit_ask(**session_kwargs) -> Ask:
@@ -191,64 +77,6 @@ def prompt_toolkit_ask(**session_kwargs) -> Ask:
         return session.prompt(message, completer=ptk, complete_while_typing=ptk is not None)
 
     return ask
-
-
-# --------------------------------------------------------------------------- display
-
-
-def session_table(bouts: Sequence[Bout], *, title: str = "", catalog: Catalog | None = None):
-    """A rich Table of a session's bouts (pain before -> after per bout)."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=title or None, title_justify="left")
-    has_notes = any(b.notes for b in bouts)
-    table.add_column("#", justify="right")
-    table.add_column("Stretch")
-    if catalog is not None:
-        table.add_column("In the catalog as", style="dim")
-    table.add_column("Side")
-    table.add_column("Hold", justify="right")
-    table.add_column("Reps", justify="right")
-    table.add_column("Tight", justify="right")
-    table.add_column("Pain", justify="center")
-    if has_notes:
-        table.add_column("Note")
-    for i, b in enumerate(bouts, start=1):
-        row = [str(i), escape(b.stretch)]
-        if catalog is not None:
-            hit = catalog.match(b.stretch)
-            row.append("[yellow]your own stretch[/]" if hit is None else escape(hit.name))
-        pain = "" if b.pain_before is None and b.pain_after is None else (
-            f"{'' if b.pain_before is None else format_number(b.pain_before)} -> "
-            f"{'' if b.pain_after is None else format_number(b.pain_after)}"
-        )
-        row += [
-            b.side,
-            f"{format_number(b.hold_s)} s",
-            str(b.reps),
-            "" if b.tightness is None else format_number(b.tightness),
-            pain.strip(),
-        ]
-        if has_notes:
-            row.append(escape(b.notes or ""))
-        table.add_row(*row)
-    return table
-
-
-def quick_command(log_path, session: Session) -> str:
-    """The ``stretchlog log`` command line that logs ``session`` (to re-run it later)."""
-    parts = ["stretchlog", "log", str(log_path)]
-    if session.pain_before is not None:
-        parts += ["--pain", format_number(session.pain_before)]
-    parts += [format_bout(b) for b in session.bouts]
-    if session.pain_after is not None:
-        parts += ["--end-pain", format_number(session.pain_after)]
-    if session.date is not None:
-        parts += ["--date", str(session.date)]
-    if session.time:
-        parts += ["--time", session.time]
-    return " ".join(shlex.quote(p) for p in parts)
 
 
 # --------------------------------------------------------------------------- the flow
@@ -563,4 +391,4 @@ def _readings(flow: _Flow) -> tuple[float | None, float | None]:
 def _as_date(date) -> _dt.date | None:
     if date is None or isinstance(date, _dt.date):
         return date
-    return _date_of(date, "date")
+    return date_of(date, "date")

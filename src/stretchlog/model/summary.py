@@ -8,6 +8,7 @@ import pandas as pd
 
 from stretchlog.log.reader import LoadedLog
 from stretchlog.model.sessions import sessions as session_table
+from stretchlog.words import plural
 
 __all__ = ["LogSummary", "summarise"]
 
@@ -66,7 +67,7 @@ class LogSummary:
             return "none yet"
         rate = f", about {self.sessions_per_week} a week" if self.sessions_per_week is not None else ""
         return (f"{self.n_sessions} from {self.first_date} to {self.last_date} "
-                f"({self.days} day{'s' if self.days != 1 else ''}{rate})")
+                f"({plural(self.days, 'day')}{rate})")
 
 
 def summarise(log: LoadedLog, *, ses: pd.DataFrame | None = None) -> LogSummary:

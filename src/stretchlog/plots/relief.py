@@ -25,11 +25,11 @@ from stretchlog.plots.style import (
     get_axes,
     legend_below,
     no_data,
-    signed,
     tidy_axes,
     titles,
     truthy,
 )
+from stretchlog.words import signed_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -190,7 +190,7 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
         ax.plot([eff[i]], [i], linestyle="none", marker=style["marker"], markersize=8.5,
                 color=style["color"], markeredgewidth=1.6, zorder=3,
                 markerfacecolor=style["color"] if style["filled"] else "white")
-        text = f"{signed(eff[i])}  ({signed(lo[i])} to {signed(hi[i])})"
+        text = f"{signed_label(eff[i])}  ({signed_label(lo[i])} to {signed_label(hi[i])})"
         if np.isfinite(n_bouts[i]):
             text += f", {int(n_bouts[i])} bouts"
         if style is HARMFUL_STYLE:
@@ -279,7 +279,7 @@ def relief_lasting(effects: pd.DataFrame, lasting: pd.DataFrame, *, ax: "Axes | 
     now = _floats(frame, "effect", np.full(n, np.nan))
     later = _floats(frame, "lasting", np.full(n, np.nan))
     for i in range(n):
-        _right_text(ax, i, f"now {signed(now[i])}, next time {signed(later[i])}")
+        _right_text(ax, i, f"now {signed_label(now[i])}, next time {signed_label(later[i])}")
     _y_names(ax, list(display_names(frame)))
     _xlim(ax, *arrays)
     _zero_line(ax)
@@ -380,9 +380,9 @@ def left_right(frame: pd.DataFrame, *, measure: str = "tightness", ax: "Axes | N
         if not np.isfinite(diff):
             text = "one side only"
         else:
-            text = f"left \u2212 right {signed(diff)}"
+            text = f"left \u2212 right {signed_label(diff)}"
             if np.isfinite(lo[i]) and np.isfinite(hi[i]):
-                text += f" ({signed(lo[i])} to {signed(hi[i])})"
+                text += f" ({signed_label(lo[i])} to {signed_label(hi[i])})"
             else:
                 text += " (too few days to judge)"
         if flags[i]:

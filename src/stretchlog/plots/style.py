@@ -32,7 +32,6 @@ __all__ = [
     "tidy_axes",
     "legend_below",
     "date_axis",
-    "signed",
     "truthy",
     "wrap",
     "INK",
@@ -185,16 +184,6 @@ def _readable_id(stretch_id: str) -> str:
         stretch_id = stretch_id[len("custom:"):]
     text = stretch_id.replace("-", " ").strip()
     return text[:1].upper() + text[1:]
-
-
-def signed(value: float, digits: int = 1) -> str:
-    """``+1.2`` / ``-0.4`` / ``0.0`` with a true minus sign."""
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    text = f"{value:+.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"
-    return text.replace("-", "\u2212")
 
 
 def wrap(text: str, width: int) -> str:

@@ -18,11 +18,11 @@ from stretchlog.plots.style import (
     date_axis,
     get_axes,
     no_data,
-    signed,
     tidy_axes,
     titles,
     wrap,
 )
+from stretchlog.words import signed_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -68,7 +68,7 @@ def _verdict_text(rows: pd.DataFrame) -> str:
         side = str(r.get("side")) if str(r.get("side")) in ("left", "right") else ""
         rate = r.get("slope_30d")
         if r.get("verdict") in ("looser", "tighter") and rate is not None and np.isfinite(rate):
-            word += f" ({signed(rate)}/month)"
+            word += f" ({signed_label(rate)}/month)"
         parts.append(f"{side[:1].upper()}: {word}" if side else word)
     return ", ".join(parts)
 

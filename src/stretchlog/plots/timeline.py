@@ -21,12 +21,12 @@ from stretchlog.plots.style import (
     get_axes,
     legend_below,
     no_data,
-    signed,
     tidy_axes,
     titles,
 )
 from stretchlog.trends.pain import MCID_FRACTION as MCID_SHARE
 from stretchlog.trends.pain import MCID_POINTS
+from stretchlog.words import plural, signed_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -93,7 +93,7 @@ def pain_timeline(sessions: pd.DataFrame, *, trend=None, ax: "Axes | None" = Non
     if trend is not None and getattr(trend, "verdict", None):
         words = f"Trend: {trend.verdict}"
         if np.isfinite(getattr(trend, "slope_30d", np.nan)):
-            words += f", {signed(trend.slope_30d)} points a month"
+            words += f", {signed_label(trend.slope_30d)} points a month"
         if change is not None and np.isfinite(change.first_mean) and np.isfinite(change.last_mean):
             words += (f". First 4 weeks {change.first_mean:.1f}, "
                       f"last 4 weeks {change.last_mean:.1f}: {change.judgement}.")
@@ -233,14 +233,14 @@ def habit_calendar(sessions: pd.DataFrame, *, ax: "Axes | None" = None, weeks: i
     if len(counts) > 1:
         gaps = np.diff(counts.index.values).astype("timedelta64[D]").astype(int) - 1
     span = (last - max(first, monday)).days + 1
-    scope = f"the last {n_weeks} weeks" if monday > first else f"{n_weeks} week{'s' if n_weeks != 1 else ''}"
+    scope = f"the last {n_weeks} weeks" if monday > first else plural(n_weeks, "week")
     n_shown = int(shown.sum())
-    parts = [f"Sessions per day over {scope}: {n_shown} session{'s' if n_shown != 1 else ''}"]
+    parts = [f"Sessions per day over {scope}: {plural(n_shown, 'session')}"]
     if span >= 14:  # a weekly rate over a few days says nothing (as in the habits)
         parts.append(f"{n_shown / span * 7:.1f} a week on average")
     longest = int(max(gaps))
     if longest:
-        parts.append(f"longest gap {longest} day{'s' if longest != 1 else ''}")
+        parts.append(f"longest gap {plural(longest, 'day')}")
     titles(ax, title, ", ".join(parts) + ".",
            xlabel="week (month shown at its first week)", ylabel="day of the week")
     handles = [Patch(facecolor=c, edgecolor="#BBBBBB", label=t)

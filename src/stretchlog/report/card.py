@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from stretchlog.routine.types import DISCLAIMER, Routine, RoutineItem
 from stretchlog.routine.text import ROLE_MARK, duration, marks_legend
+from stretchlog.words import joined
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -212,7 +213,7 @@ def _safety_lines(routine: Routine, chars: int) -> list[str]:
     names = [n for n in dict.fromkeys(n for n in routine.safety_stretch_names if n)]
     texts = list(general)
     if names:
-        texts.append(f"Ease off {_join(names)}: {'it' if len(names) == 1 else 'each'} raised your pain in "
+        texts.append(f"Ease off {joined(names)}: {'it' if len(names) == 1 else 'each'} raised your pain in "
                      "several recent bouts. Never stretch into pain; ask a physical therapist if it keeps hurting.")
     lines: list[str] = []
     for t in texts:
@@ -221,10 +222,6 @@ def _safety_lines(routine: Routine, chars: int) -> list[str]:
     if len(lines) > _MAX_SAFETY_LINES:
         lines = lines[: _MAX_SAFETY_LINES - 1] + ["... and more: see 'stretchlog trends'."]
     return lines + ["Advice from your own records, not a diagnosis."]
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _notes(routine: Routine) -> list[str]:

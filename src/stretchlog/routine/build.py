@@ -1,5 +1,11 @@
 """Building a :class:`~stretchlog.routine.types.Routine` (internal; the rules are in
-:mod:`stretchlog.routine.types`'s docstring)."""
+:mod:`stretchlog.routine.types`'s docstring).
+
+Why one module of this size: it is one job, the routine's rules applied in order
+(what is known of each stretch, what is left out, the experiments, what fills the
+time, second rounds, the notes), all on one working record (``_Stretch``); split,
+the rules could no longer be read top to bottom.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.routine.types import LeftOut, Routine, RoutineItem
 from stretchlog.routine.inputs import RoutineEffects, RoutineTrends, effect_inputs, trend_inputs
 from stretchlog.analysis import Analysis, analyse
+from stretchlog.words import plural, points
 
 __all__ = ["routine", "build_routine"]
 
@@ -66,16 +73,13 @@ class _Stretch:
         return plan.posterior_sd(self.ci_low, self.ci_high) if self.known else plan.PRIOR_SD
 
 
-def _num(v: Any, default: float = _NAN) -> float:
+def _finite(v: Any, default: float = _NAN) -> float:
+    """``v`` as a finite float, else ``default`` (a table cell may be missing or NA)."""
     try:
         f = float(v)
     except (TypeError, ValueError):
         return default
     return f if math.isfinite(f) else default
-
-
-def _pts(x: float) -> str:
-    return f"{abs(x):.1f} point{'s' if round(abs(x), 1) != 1 else ''}"
 
 
 def _stretches(bouts: pd.DataFrame, eff: RoutineEffects, catalog: Catalog) -> dict[str, _Stretch]:
@@ -91,19 +95,19 @@ def _stretches(bouts: pd.DataFrame, eff: RoutineEffects, catalog: Catalog) -> di
         s = out.get(str(row["stretch"]))
         if s is None:
             continue
-        s.effect, s.ci_low, s.ci_high = _num(row.get("effect")), _num(row.get("ci_low")), _num(row.get("ci_high"))
-        s.p_helps = _num(row.get("p_helps"))
-        s.n_bouts, s.n_sessions = int(_num(row.get("n_bouts"), 0)), int(_num(row.get("n_sessions"), 0))
+        s.effect, s.ci_low, s.ci_high = (_finite(row.get(c)) for c in ("effect", "ci_low", "ci_high"))
+        s.p_helps = _finite(row.get("p_helps"))
+        s.n_bouts, s.n_sessions = int(_finite(row.get("n_bouts"), 0)), int(_finite(row.get("n_sessions"), 0))
         ev = str(row.get("evidence", ""))
         s.evidence = next((k for k in ("strong", "some", "cannot separate") if ev.startswith(k)), "too little data")
         s.harmful = bool(row.get("harmful", False)) or (s.known and s.ci_high < 0)
-        s.bouts_per_use = max(1.0, _num(row.get("bouts_per_use"), float(s.sides)))
+        s.bouts_per_use = max(1.0, _finite(row.get("bouts_per_use"), float(s.sides)))
         s.why_unknown = str(row.get("reason", "") or "")
     for row in eff.sides.to_dict("records"):
         s = out.get(str(row.get("stretch")))
         if s is not None and bool(row.get("imbalance", False)) and row.get("better_side") in ("left", "right"):
-            s.side_note = (f"your {row['better_side']} side eases more ({_num(row.get('left')):.1f} left vs "
-                           f"{_num(row.get('right')):.1f} right)")
+            s.side_note = (f"your {row['better_side']} side eases more ({_finite(row.get('left')):.1f} left vs "
+                           f"{_finite(row.get('right')):.1f} right)")
     return out
 
 
@@ -118,11 +122,11 @@ def _never_tried(catalog: Catalog, tried: dict[str, _Stretch]) -> dict[str, _Str
 
 def _relief_text(s: _Stretch) -> str:
     ev = {"strong": "strong evidence", "some": "some evidence"}.get(s.evidence, "too little data")
-    base = f"{s.n_bouts} bout{'s' if s.n_bouts != 1 else ''}, {ev}"
+    base = f"{plural(s.n_bouts, 'bout')}, {ev}"
     if s.ci_low > 0:
-        text = f"eases pain by about {_pts(s.effect)} per bout (at least {s.ci_low:.1f}), {base}"
+        text = f"eases pain by about {points(s.effect)} per bout (at least {s.ci_low:.1f}), {base}"
     else:
-        text = (f"may ease pain by about {_pts(s.effect)} per bout, but could be none "
+        text = (f"may ease pain by about {points(s.effect)} per bout, but could be none "
                 f"(95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f}), {base}")
     return text + (f"; {s.side_note}" if s.side_note else "")
 
@@ -146,7 +150,7 @@ def _experiment_reason(s: _Stretch, chance: float, n: int) -> str:
     elif s.evidence == "cannot separate":
         why = "its relief cannot be told apart from another stretch's yet"
     else:
-        why = f"too little data so far ({s.n_bouts} bout{'s' if s.n_bouts != 1 else ''})"
+        why = f"too little data so far ({plural(s.n_bouts, 'bout')})"
     how = (f"picked by Thompson sampling among {n} candidates ({chance:.0%} chance)" if n > 1
            else "the only candidate")
     return f"experiment: {why}; {how}; rate your pain just before and just after it"
@@ -220,7 +224,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
         if s.sid in flagged:
             left_out.append(LeftOut(s.sid, s.name, f"safety flag: {flagged[s.sid]}"))
         elif s.harmful:
-            left_out.append(LeftOut(s.sid, s.name, f"makes your pain worse: about {_pts(s.effect)} more per bout "
+            left_out.append(LeftOut(s.sid, s.name, f"makes your pain worse: about {points(s.effect)} more per bout "
                                     f"(95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f}, {s.n_bouts} bouts); "
                                     "never stretch into pain"))
         else:
@@ -322,7 +326,7 @@ def _why_mode(mode: str, flare: bool, empty: bool, n_sessions: int) -> str:
         more = MIN_SESSIONS - n_sessions
         need = (f"it learns from {MIN_SESSIONS} sessions on ({more} more to go)" if more > 0
                 else "none of your stretches has a clear enough figure yet")
-        why = (f"Not yet learned from you ({n_sessions} session{'s' if n_sessions != 1 else ''} logged; "
+        why = (f"Not yet learned from you ({plural(n_sessions, 'session')} logged; "
                f"{need}), so this is the guides' default sequence: a starting point.")
     if flare:
         why = ("Flare mode lists only stretches that have clearly eased your pain, and your log has none "

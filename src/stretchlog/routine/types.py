@@ -99,6 +99,7 @@ from typing import Any
 import pandas as pd
 
 from stretchlog.routine.text import DISCLAIMER, to_dict, to_markdown
+from stretchlog.words import plural
 
 __all__ = ["RoutineItem", "LeftOut", "Routine", "DISCLAIMER"]
 
@@ -248,8 +249,7 @@ class Routine:
         """The log range in words."""
         if self.first_date is None:
             return "no log yet"
-        s = "s" if self.n_sessions != 1 else ""
-        return f"{self.n_sessions} session{s}, {self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}"
+        return f"{plural(self.n_sessions, 'session')}, {self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}"
 
     @property
     def title(self) -> str:

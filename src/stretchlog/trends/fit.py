@@ -42,6 +42,8 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
+from stretchlog.words import plural
+
 __all__ = [
     "BANDWIDTH",
     "MIN_DAYS",
@@ -53,7 +55,6 @@ __all__ = [
     "direction",
     "fit_mean",
     "fit_trend",
-    "signed",
 ]
 
 #: Bartlett bandwidth as a share of the span in days (fixed-b).
@@ -126,25 +127,25 @@ def shortfall(n_days: int, span_days: int, what: str = "rated") -> str:
     >>> shortfall(8, 10)
     'rated on 8 days over 10 days; a trend needs at least 6 days spread over 3 weeks: 11 more days of logging'
     """
-    days = f"{n_days} day{'' if n_days == 1 else 's'}"
+    days = plural(n_days, "day")
     if n_days <= 1:
         have = f"{what} on {days}"
     elif n_days == 2:
-        have = f"{what} on {days}, {span_days} day{'' if span_days == 1 else 's'} apart"
+        have = f"{what} on {days}, {plural(span_days, 'day')} apart"
     else:
-        have = f"{what} on {days} over {span_days} day{'' if span_days == 1 else 's'}"
+        have = f"{what} on {days} over {plural(span_days, 'day')}"
     need = f"a trend needs at least {MIN_DAYS} days spread over {MIN_SPAN_DAYS // 7} weeks"
     more_days = max(MIN_DAYS - n_days, 0)
     more_span = max(MIN_SPAN_DAYS - span_days, 0)
     if more_days and more_span:
         todo = (
-            f"{more_days} more day{'' if more_days == 1 else 's'}, the last at least "
-            f"{more_span} day{'' if more_span == 1 else 's'} after the latest"
+            f"{plural(more_days, 'more day')}, the last at least "
+            f"{plural(more_span, 'day')} after the latest"
         )
     elif more_days:
-        todo = f"{more_days} more day{'' if more_days == 1 else 's'}"
+        todo = plural(more_days, "more day")
     else:
-        todo = f"{more_span} more day{'' if more_span == 1 else 's'} of logging"
+        todo = f"{plural(more_span, 'more day')} of logging"
     return f"{have}; {need}: {todo}"
 
 
@@ -293,15 +294,3 @@ def direction(slope: float, lo: float, hi: float, min_rate: float) -> int:
 def day_numbers(dates) -> np.ndarray:
     """Whole days since 1970-01-01 for a datetime series or array (int64)."""
     return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-
-
-def signed(value: float, digits: int = 1) -> str:
-    """A number with its sign, never ``-0.0``.
-
-    Examples
-    --------
-    >>> signed(-0.04), signed(0.26), signed(-1.234, 2)
-    ('+0.0', '+0.3', '-1.23')
-    """
-    r = round(float(value), digits) + 0.0
-    return f"{r:+.{digits}f}"

@@ -25,8 +25,9 @@ from scipy import stats
 
 from stretchlog.model._ols import least_squares
 from stretchlog.model.sessions import sessions as session_table
-from stretchlog.trends.fit import day_numbers, signed
+from stretchlog.trends.fit import day_numbers
 from stretchlog.trends.pain import weekly_pain
+from stretchlog.words import iso_day, plural, signed
 
 __all__ = ["MIN_SESSIONS_PER_TIME", "Habits", "TimeOfDayEffect", "habits"]
 
@@ -122,9 +123,9 @@ class Habits:
         if n == 0:
             return "no sessions yet"
         if not np.isfinite(self.sessions_per_week):
-            return (f"{n} session{'s' if n != 1 else ''} so far; a weekly rate needs a log "
+            return (f"{plural(n, 'session')} so far; a weekly rate needs a log "
                     f"of at least {MIN_RATE_DAYS // 7} weeks")
-        text = f"{self.sessions_per_week:.1f} on average ({n} session{'s' if n != 1 else ''})"
+        text = f"{self.sessions_per_week:.1f} on average ({plural(n, 'session')})"
         if np.isfinite(self.sessions_per_week_recent):
             text += f"; {self.sessions_per_week_recent:.1f} a week in the last four weeks of the log"
         return text
@@ -133,7 +134,7 @@ class Habits:
     def streak_sentence(self) -> str:
         """The current streak in words."""
         def days(k: int) -> str:
-            return f"{k} day{'s' if k != 1 else ''}"
+            return plural(k, "day")
         return (f"{days(self.streak_last_log)} in a row up to {self.last_date} (the last day in the log); "
                 f"as of today ({self.today}): {days(self.streak_today)}")
 
@@ -189,7 +190,7 @@ def _time_effect(ses: pd.DataFrame) -> TimeOfDayEffect:
     rm = float(ses.loc[mor, "relief"].mean()) if nm else nan
     if ne < MIN_SESSIONS_PER_TIME or nm < MIN_SESSIONS_PER_TIME:
         why = (
-            f"{ne} evening and {nm} morning session{'s' if nm != 1 else ''} with pain readings; "
+            f"{ne} evening and {plural(nm, 'morning session')} with pain readings; "
             f"comparing them needs at least {MIN_SESSIONS_PER_TIME} of each"
         )
         return TimeOfDayEffect(ne, nm, re, rm, nan, nan, nan, "not enough data", why)
@@ -289,7 +290,7 @@ def habits(
     gaps = np.diff(days) - 1
     if gaps.size and gaps.max() > 0:
         i = int(gaps.argmax())
-        longest, gap_from, gap_to = int(gaps[i]), _iso(days[i]), _iso(days[i + 1])
+        longest, gap_from, gap_to = int(gaps[i]), iso_day(days[i]), iso_day(days[i + 1])
     else:
         longest, gap_from, gap_to = 0, None, None
     streak_today = _streak_ending(days, today_day) or _streak_ending(days, today_day - 1)
@@ -324,14 +325,10 @@ def habits(
         longest_gap_days=longest,
         gap_from=gap_from,
         gap_to=gap_to,
-        last_date=_iso(last),
+        last_date=iso_day(last),
         streak_last_log=_streak_ending(days, last),
         today=str(today_ts.date()),
         streak_today=streak_today,
         by_time_of_day=tod[tod_cols],
         evening_vs_morning=_time_effect(s),
     )
-
-
-def _iso(day) -> str:
-    return str(np.datetime64(int(day), "D"))

@@ -25,7 +25,8 @@ import pandas as pd
 from scipy import stats
 
 from stretchlog.model.sessions import sessions as session_table
-from stretchlog.trends.fit import day_numbers, direction, fit_trend, shortfall, signed
+from stretchlog.trends.fit import day_numbers, direction, fit_trend, shortfall
+from stretchlog.words import iso_day, plural, signed
 
 __all__ = [
     "MCID_FRACTION",
@@ -222,19 +223,15 @@ def _block_means(day: np.ndarray, value: np.ndarray, start: int) -> np.ndarray:
     return sums[counts > 0] / counts[counts > 0]
 
 
-def _iso(day: int) -> str:
-    return str(np.datetime64(int(day), "D"))
-
-
 def _change(day: np.ndarray, value: np.ndarray) -> PainChange:
     nan = float("nan")
     if day.size == 0 or day[-1] - day[0] + 1 < 2 * WINDOW_DAYS:
         span = int(day[-1] - day[0] + 1) if day.size else 0
         more = 2 * WINDOW_DAYS - span
         why = (
-            f"the log covers {span} day{'s' if span != 1 else ''}; comparing the first four weeks "
+            f"the log covers {plural(span, 'day')}; comparing the first four weeks "
             f"with the last four needs at least {2 * WINDOW_DAYS} days: "
-            f"{more} more day{'s' if more != 1 else ''} of logging"
+            f"{plural(more, 'more day')} of logging"
         )
         return PainChange(
             None, None, None, None, nan, nan, nan, nan, nan, nan, False, "not enough data", why
@@ -243,10 +240,10 @@ def _change(day: np.ndarray, value: np.ndarray) -> PainChange:
     a = _block_means(day, value, first_start)
     b = _block_means(day, value, last_start)
     windows = (
-        _iso(first_start),
-        _iso(first_start + WINDOW_DAYS - 1),
-        _iso(last_start),
-        _iso(int(day[-1])),
+        iso_day(first_start),
+        iso_day(first_start + WINDOW_DAYS - 1),
+        iso_day(last_start),
+        iso_day(int(day[-1])),
     )
     if a.size < 2 or b.size < 2:
         why = "each four-week window needs sessions in at least two of its weeks"

@@ -33,8 +33,9 @@ import pandas as pd
 from stretchlog.log._runs import run_starts
 from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.model.sessions import sessions as session_table
-from stretchlog.trends.fit import day_numbers, fit_trend, signed
+from stretchlog.trends.fit import day_numbers, fit_trend
 from stretchlog.trends.sides import single_bout_relief
+from stretchlog.words import iso_day, signed
 
 __all__ = [
     "DISCLAIMER",
@@ -113,10 +114,6 @@ class SafetyFlag:
     disclaimer: str = DISCLAIMER
 
 
-def _iso(ts) -> str:
-    return str(pd.Timestamp(ts).date())
-
-
 def _high_pain(ses: pd.DataFrame) -> list[SafetyFlag]:
     s = ses.dropna(subset=["start_pain"]).sort_values("start", kind="stable")
     high = (s["start_pain"] >= HIGH_PAIN).to_numpy()
@@ -141,7 +138,7 @@ def _high_pain(ses: pd.DataFrame) -> list[SafetyFlag]:
         ongoing = rid[i] == last_run
         days = (r["last"].normalize() - r["first"].normalize()).days + 1
         message = (
-            f"Every session from {_iso(r['first'])} to {_iso(r['last'])} ({int(r['n'])} sessions over "
+            f"Every session from {iso_day(r['first'])} to {iso_day(r['last'])} ({int(r['n'])} sessions over "
             f"{days} days) started with pain of {HIGH_PAIN:g} or more (up to {r['peak']:g})"
             + (", and it is still that high in your latest session." if ongoing else ".")
         )
@@ -161,8 +158,8 @@ def _high_pain(ses: pd.DataFrame) -> list[SafetyFlag]:
                 "see a professional" if ongoing else "ease off",
                 message,
                 advice,
-                _iso(r["first"]),
-                _iso(r["last"]),
+                iso_day(r["first"]),
+                iso_day(r["last"]),
                 None,
                 bool(ongoing),
             )
@@ -189,7 +186,7 @@ def _worsening(ses: pd.DataFrame) -> list[SafetyFlag]:
             first, last = day[inside][0], end
             message = (
                 f"Your starting pain has risen steadily over the last {window} days, by about "
-                f"{rise:.1f} points (from {_day(first)} to {_day(last)}; {signed(fit.slope)} points a month, "
+                f"{rise:.1f} points (from {iso_day(first)} to {iso_day(last)}; {signed(fit.slope)} points a month, "
                 f"95% interval {signed(fit.lo)} to {signed(fit.hi)})."
             )
             advice = (
@@ -198,14 +195,10 @@ def _worsening(ses: pd.DataFrame) -> list[SafetyFlag]:
             )
             return [
                 SafetyFlag(
-                    "pain worsening", "see a professional", message, advice, _day(first), _day(last)
+                    "pain worsening", "see a professional", message, advice, iso_day(first), iso_day(last)
                 )
             ]
     return []
-
-
-def _day(day) -> str:
-    return str(np.datetime64(int(day), "D"))
 
 
 def _raised(
@@ -251,7 +244,7 @@ def _raised(
             name = str(typed.get(sid, sid))
         message = (
             f"{name} raised your pain by a point or more in {int(r['up'])} of its last {int(r['n'])} bouts "
-            f"with a reading just before and after it (between {_iso(r['first'])} and {_iso(r['last'])}; "
+            f"with a reading just before and after it (between {iso_day(r['first'])} and {iso_day(r['last'])}; "
             f"{-r['mean']:.1f} points more pain on average)."
         )
         advice = (
@@ -264,8 +257,8 @@ def _raised(
                 "ease off",
                 message,
                 advice,
-                _iso(r["first"]),
-                _iso(r["last"]),
+                iso_day(r["first"]),
+                iso_day(r["last"]),
                 str(sid),
                 True,
             )

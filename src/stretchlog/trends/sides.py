@@ -25,7 +25,8 @@ from stretchlog.log._runs import run_starts
 from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.model.segments import segments as segment_table
 from stretchlog.trends.tightness import stretch_info
-from stretchlog.trends.fit import day_numbers, fit_mean, signed
+from stretchlog.trends.fit import day_numbers, fit_mean
+from stretchlog.words import signed
 
 __all__ = [
     "MIN_PAIRED_DAYS",

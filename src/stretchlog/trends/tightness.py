@@ -19,6 +19,10 @@ at least :data:`MIN_RATE` points per 30 days (1 point in 6 months).
 Shared "stiff days" move every stretch together; the ``all`` level (every rating
 of the log) shows that common part, so a stretch that loosens only as much as
 everything else is not singled out by mistake.
+
+Why one module of this size: the verdicts, the curve and the needs-more-work list
+are three views of the same daily ratings (``_rated`` and ``_daily`` below), and a
+third of the lines are the docstrings' worked examples.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ import pandas as pd
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from stretchlog.log.catalog import Catalog, load_catalog
-from stretchlog.trends.fit import MIN_DAYS, MIN_SPAN_DAYS, day_numbers, direction, fit_trend, shortfall, signed
+from stretchlog.trends.fit import MIN_DAYS, MIN_SPAN_DAYS, day_numbers, direction, fit_trend, shortfall
+from stretchlog.words import signed
 
 __all__ = [
     "MIN_RATE",
