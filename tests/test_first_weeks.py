@@ -97,6 +97,8 @@ def test_routine_does_not_call_logged_stretches_new(log):
     out = one_line(run("routine", log, "--seed", "1"))
     # was: "Every stretch here is new to your log" (two of them are in both sessions)
     assert "new to your log" not in out
+    # was: "Learned from 2 sessions" above "not yet learned from you"
+    assert "Learned from" not in out and "Your log so far: 2 sessions, 2026-11-01 to 2026-11-02." in out
     assert "Your log cannot rank these stretches yet: rate your pain just before and just after each." in out
     assert (
         "Not yet learned from you (2 sessions logged; it learns from 5 sessions on (3 more to go)), "

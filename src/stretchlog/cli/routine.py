@@ -111,7 +111,7 @@ def print_routine(console, r) -> None:
         console.print(Panel(escape(msg) + "\nAdvice from your own records, not a diagnosis.",
                             title="[bold]SAFETY FIRST[/]", title_align="left", border_style="bold"))
     console.print(f"[bold]{escape(r.title)}[/]: takes about {duration(r.total_seconds)}. "
-                  f"Learned from {escape(r.learned_from)}.")
+                  f"{escape(r.source_line)}.")
     if r.why_mode:
         console.print(f"[italic]{escape(r.why_mode)}[/]")
     table = Table(show_lines=False, expand=False, title_justify="left")

@@ -32,7 +32,7 @@ def _lines(routine: "Routine") -> list[tuple[str, float, dict]]:
     """
     rows: list[tuple[str, float, dict]] = []
     small = dict(fontsize=8.5, color=MUTED)
-    made = f"Learned from: {routine.learned_from}. Made on {routine.made_on:%Y-%m-%d}."
+    made = f"{routine.source_line}. Made on {routine.made_on:%Y-%m-%d}."
     rows.append((made, 0, small))
     if routine.safety:
         rows.append(("", 0, dict(fontsize=4)))

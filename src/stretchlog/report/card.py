@@ -110,8 +110,7 @@ def draw_card(routine: Routine, *, paper: str = "A5", fig: "Figure | None" = Non
     y += 0.42 * k
     text(m, y, f"{routine.minutes:g}-minute budget, takes about {duration(routine.total_seconds)}", 11)
     y += 0.24 * k
-    learned = ("Learned from your log: " + routine.learned_from if routine.first_date
-               else "From the guides (no log yet)")
+    learned = routine.source_line
     text(m, y, f"{learned}.\nMade {routine.made_on:%Y-%m-%d} by stretchlog.", 9, linespacing=1.3)
     y += 0.46 * k
     if routine.mode == "starting point":
@@ -288,6 +287,6 @@ def save_card(routine: Routine, path: str | Path, *, paper: str = "A5", dpi: int
     meta = None
     if fmt == "pdf":
         meta = {"Title": "stretchlog routine card", "Creator": f"stretchlog {__version__}",
-                "Subject": f"learned from {routine.learned_from}"}
+                "Subject": routine.source_line}
     fig.savefig(path, format=fmt, dpi=dpi, metadata=meta, facecolor="white")
     return path

@@ -259,7 +259,7 @@ def routine(rt, charts: list[str]) -> str:
     """The routine (a :class:`~stretchlog.routine.types.Routine`): its card, items and notes."""
     out = ['<section id="routine"><h2>Your routine: what works first</h2>']
     out.append(paragraph(f"{rt.title}: takes about {rt.total_seconds // 60} min {rt.total_seconds % 60} s. "
-                         f"Learned from {rt.learned_from}."))
+                         f"{rt.source_line}."))
     if rt.why_mode:
         out.append(paragraph(rt.why_mode))
     uri = _png(plots.routine_card(rt))

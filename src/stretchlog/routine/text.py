@@ -120,7 +120,7 @@ def to_markdown(r: "Routine") -> str:
         out[-1] = ""
     out.append(f"# {r.title}")
     out.append("")
-    out.append(f"Learned from {r.learned_from}. Takes about {duration(r.total_seconds)}. "
+    out.append(f"{r.source_line}. Takes about {duration(r.total_seconds)}. "
                f"Made {r.made_on:%Y-%m-%d}.")
     out.append("")
     if r.why_mode:

@@ -252,6 +252,16 @@ class Routine:
         return f"{plural(self.n_sessions, 'session')}, {self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}"
 
     @property
+    def source_line(self) -> str:
+        """Where the routine comes from, in words (no final period): learned from the log,
+        or, for a starting point, the log so far (it was not learned from it)."""
+        if self.first_date is None:
+            return "From the guides (no log yet)"
+        if self.mode == "starting point":
+            return f"Your log so far: {self.learned_from}"
+        return f"Learned from {self.learned_from}"
+
+    @property
     def title(self) -> str:
         what = {"flare": "What works first", "full": "Your routine",
                 "starting point": "A starting point"}[self.mode]
