@@ -204,7 +204,7 @@ def startup(runs: int) -> list[dict]:
     ]
     src = ROOT / "src" / "stretchlog"
     for name in ("effects", "trends", "routine"):
-        if (src / f"cli_{name}.py").exists():
+        if (src / "cli" / f"{name}.py").exists():
             commands.append((f"stretchlog {name} (sample)", [name, str(SAMPLE)] + (["--seed", "1"] if name == "routine" else []), SAMPLE))
     report_out = Path(tempfile.gettempdir()) / "stretchlog-bench-report.html"
     commands.append(("stretchlog report (sample)", ["report", str(SAMPLE), "--out", str(report_out), "--seed", "1"], SAMPLE))
