@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from conftest import HEADER, SAMPLE
 from stretchlog.cli.app import app
 from stretchlog.log.errors import StretchlogWarning
-from stretchlog.log.reader import load_log
 from stretchlog.analysis import analyse
 from stretchlog.report.html import REPORT_STEPS, build_report, write_report
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from stretchlog.routine import plan
-from stretchlog.log.catalog import Catalog, load_catalog
+from stretchlog.log.catalog import Catalog
 from stretchlog.routine.types import LeftOut, Routine, RoutineItem
 from stretchlog.routine.inputs import RoutineEffects, RoutineTrends, effect_inputs, trend_inputs
 from stretchlog.analysis import Analysis, analyse

@@ -34,7 +34,7 @@ import pandas as pd
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from stretchlog.log.catalog import Catalog, load_catalog
-from stretchlog.trends.fit import MIN_DAYS, MIN_SPAN_DAYS, day_numbers, direction, fit_trend, shortfall
+from stretchlog.trends.fit import day_numbers, direction, fit_trend, shortfall
 from stretchlog.words import signed
 
 __all__ = [
