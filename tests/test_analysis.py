@@ -181,3 +181,11 @@ def test_a_stretch_never_split_by_side_has_one_figure_and_one_label(imbalanced_l
                 assert r[col] == per[r["stretch"]][col], (r["name"], col)
         ranks = [r["rank"] for r in by_side if r["rank"] is not None]
         assert ranks == list(range(1, len(ranks) + 1))
+
+
+def test_trends_of_a_log_with_no_one_sided_bouts_fit_no_relief_model(counted):
+    text = "date,stretch,hold_s,pain_before,pain_after,tightness\n" + "\n".join(
+        f"2026-01-{d:02d},knees to chest,30,5,4,6" for d in range(1, 29))
+    an = analyse(io.StringIO(text))
+    assert an.trends.sides.empty and an.side_relief.empty
+    assert counted["stretchlog.effects.model.analyse"] == 0

@@ -38,6 +38,7 @@ from stretchlog.effects.lasting import lasting_relief
 from stretchlog.effects.meaningful import meaningful_sessions
 from stretchlog.effects.names import display_names
 from stretchlog.effects.relief import ReliefReport, relief_report
+from stretchlog.effects.tables import SIDE_COLUMNS, empty
 from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.log.reader import LoadedLog, load_log, to_csv_text
 from stretchlog.model.segments import segments as segment_table
@@ -105,6 +106,7 @@ class Analysis:
         self._catalog = catalog
         self.today = today or date.today()
         self._memo: dict[tuple, Any] = {}
+        self._curves: dict[str, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
         return f"<Analysis of {self.log.source}: {len(self.bouts)} bouts>"
@@ -167,7 +169,7 @@ class Analysis:
     @cached_property
     def side_relief(self) -> pd.DataFrame:
         if not self.bouts["side"].astype("str").isin(["left", "right"]).any():
-            return self.relief.sides  # nothing one-sided: an empty table, no second fit
+            return empty(SIDE_COLUMNS)  # nothing one-sided: no fit at all
         return self._by_side_fit.sides
 
     @cached_property
@@ -214,10 +216,6 @@ class Analysis:
     @property
     def safety(self):
         return self.trends.flags
-
-    @cached_property
-    def _curves(self) -> dict[str, pd.DataFrame]:
-        return {}
 
     def tightness_curve(self, by: str = "stretch_side") -> pd.DataFrame:
         """The smoothed tightness curve for charts (kept per level)."""

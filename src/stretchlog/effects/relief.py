@@ -42,6 +42,7 @@ from stretchlog.log.catalog import Catalog
 from stretchlog.effects.dose import dose_response
 from stretchlog.effects.lasting import lasting_relief
 from stretchlog.effects.meaningful import meaningful_sessions
+from stretchlog.model.thresholds import MAX_HALF_WIDTH, MIN_SESSIONS_FOR_FIGURE
 from stretchlog.effects.model import analyse, build_design
 from stretchlog.effects.names import display_names
 from stretchlog.effects.pool import pool as _pool
@@ -78,12 +79,7 @@ EVIDENCE: tuple[tuple[str, int, float], ...] = (
     ("some", 4, 0.35),
 )
 TOO_LITTLE = "too little data - try it more"
-#: The least a relief figure needs: the stretch in this many sessions with pain
-#: rated around it ...
-MIN_SESSIONS_FOR_FIGURE = 3
-#: ... and a 95% interval no wider than this either side of the estimate (points).
-#: Wider, and the range covers most of what a stretch could do: no figure to carry.
-MAX_HALF_WIDTH = 3.0
+
 #: Stretches are ranked by this quantile of their pooled posterior (the "cautious"
 #: column): the relief per bout they give at least, with 90% probability.
 RANK_QUANTILE = 0.10

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.effects.model import FIRST, FIRST_START, MIN_CHAINED_SESSIONS, POSITION, REST
 from stretchlog.words import joined, plural
 
@@ -274,7 +275,8 @@ def fit_notes(an, bouts) -> tuple[str, ...]:
         n = an.fit.n_sessions
         notes.append(
             f"Only {plural(n, 'session')} so far: a stretch needs "
-            "3 sessions with pain rated before and after it before it gets a figure, and the "
+            f"{MIN_SESSIONS_FOR_FIGURE} sessions with pain rated before and after it before it gets "
+            "a figure, and the "
             "figures settle after about 10; keep logging."
         )
     return tuple(notes)

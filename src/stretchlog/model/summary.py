@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from stretchlog.model.thresholds import MIN_RATE_DAYS
 from stretchlog.log.reader import LoadedLog
 from stretchlog.model.sessions import sessions as session_table
 from stretchlog.words import plural
@@ -93,7 +94,7 @@ def summarise(log: LoadedLog, *, ses: pd.DataFrame | None = None) -> LogSummary:
         last = bouts["date"].max()
         days = int((last - first).days) + 1
         first, last = first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")
-    per_week = round(len(ses) / days * 7, 1) if days >= 14 else None
+    per_week = round(len(ses) / days * 7, 1) if days >= MIN_RATE_DAYS else None
 
     def counts(col: str) -> dict:
         return {str(k): int(v) for k, v in ses[col].value_counts().items()} if len(ses) else {}

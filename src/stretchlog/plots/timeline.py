@@ -13,6 +13,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from stretchlog.model.thresholds import MIN_RATE_DAYS
 from stretchlog.plots.style import (
     INK,
     MUTED,
@@ -236,7 +237,7 @@ def habit_calendar(sessions: pd.DataFrame, *, ax: "Axes | None" = None, weeks: i
     scope = f"the last {n_weeks} weeks" if monday > first else plural(n_weeks, "week")
     n_shown = int(shown.sum())
     parts = [f"Sessions per day over {scope}: {plural(n_shown, 'session')}"]
-    if span >= 14:  # a weekly rate over a few days says nothing (as in the habits)
+    if span >= MIN_RATE_DAYS:  # a weekly rate over a few days says nothing (as in the habits)
         parts.append(f"{n_shown / span * 7:.1f} a week on average")
     longest = int(max(gaps))
     if longest:

@@ -27,6 +27,7 @@ from stretchlog.model._ols import least_squares
 from stretchlog.model.sessions import sessions as session_table
 from stretchlog.trends.fit import day_numbers
 from stretchlog.trends.pain import weekly_pain
+from stretchlog.model.thresholds import MIN_RATE_DAYS
 from stretchlog.words import iso_day, plural, signed
 
 __all__ = ["MIN_SESSIONS_PER_TIME", "Habits", "TimeOfDayEffect", "habits"]
@@ -36,9 +37,6 @@ MIN_SESSIONS_PER_TIME = 5
 _EVENING = ("evening", "night")
 _MORNING = ("morning",)
 
-
-#: A sessions-a-week rate needs a log at least this many days long.
-MIN_RATE_DAYS = 14
 
 @dataclass(frozen=True)
 class TimeOfDayEffect:

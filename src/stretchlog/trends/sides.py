@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.log._runs import run_starts
 from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.model.segments import segments as segment_table
@@ -256,10 +257,11 @@ def side_asymmetry(
         for col, src in (("relief_left", "left"), ("relief_right", "right"), ("relief_diff", "difference"),
                          ("relief_lo", "ci_low"), ("relief_hi", "ci_high")):
             rec[col] = float(r[src]) if r is not None and pd.notna(r[src]) else np.nan
-        rec["_relief_known"] = side_relief is not None
-        rec["imbalance"], rec["finding"] = _finding(rec, span, min_diff)
+        rec["imbalance"], rec["finding"] = _finding(
+            rec, span, min_diff, relief_known=side_relief is not None
+        )
         rows.append(rec)
-    out = pd.DataFrame(rows).drop(columns="_relief_known")
+    out = pd.DataFrame(rows)
     out["name"] = out["stretch_id"].map(info["name"]).astype("str")
     out["muscle_group"] = out["stretch_id"].map(info["muscle_group"]).astype("str")
     order = {sid: i for i, sid in enumerate(cat.ids)}
@@ -281,7 +283,7 @@ def _col_dtype(col: str) -> str:
     return "float64"
 
 
-def _finding(rec: dict, span: int, min_diff: float) -> tuple[bool, str]:
+def _finding(rec: dict, span: int, min_diff: float, *, relief_known: bool) -> tuple[bool, str]:
     parts = []
     imbalance = False
     if rec["sides_logged"] != "left and right":
@@ -322,10 +324,10 @@ def _finding(rec: dict, span: int, min_diff: float) -> tuple[bool, str]:
                 f"no clear difference in tightness (left minus right {signed(lo)} to {signed(hi)})"
             )
     rd, rlo, rhi = rec["relief_diff"], rec["relief_lo"], rec["relief_hi"]
-    if rec["sides_logged"] == "left and right" and rec.get("_relief_known") and not np.isfinite(rd):
+    if rec["sides_logged"] == "left and right" and relief_known and not np.isfinite(rd):
         parts.append(
-            "comparing relief needs a relief figure for each side (the side in 3 sessions with pain "
-            "rated before and after it)"
+            "comparing relief needs a relief figure for each side (the side in "
+            f"{MIN_SESSIONS_FOR_FIGURE} sessions with pain rated before and after it)"
         )
     if np.isfinite(rd) and (rlo > 0 or rhi < 0):
         better = "left" if rd > 0 else "right"
