@@ -47,6 +47,7 @@ def main() -> None:
     from stretchlog.trends.safety import safety_flags
     from stretchlog.model.segments import segments
     from stretchlog.model.sessions import sessions
+    from stretchlog.model.tables import LogTables
     from stretchlog.testing.simulate import simulate_bouts
     from stretchlog.trends.tightness import tightness_curve, tightness_trends
     from stretchlog.trends.pain import pain_over_time
@@ -64,8 +65,9 @@ def main() -> None:
             t_load, loaded = _time(lambda: load_log(path, catalog=cat), args.repeat)
     b = loaded.bouts
     first, last = b["date"].min(), b["date"].max()
-    ses = sessions(b)
-    segs = segments(b)
+    tables = LogTables(b, cat)  # sessions and segments built once, as an Analysis does
+    ses = tables.sessions
+    tables.segments
     print(
         f"log: {len(b):,} bouts, {len(ses):,} sessions, {b['stretch_id'].nunique()} stretches, "
         f"{first:%Y-%m-%d} to {last:%Y-%m-%d} ({(last - first).days / 365.25:.1f} years)"
@@ -83,10 +85,10 @@ def main() -> None:
             "tightness, per muscle group",
             lambda: tightness_trends(b, by="muscle_group", catalog=cat),
         ),
-        ("left and right", lambda: side_asymmetry(b, catalog=cat, segs=segs)),
-        ("pain over time", lambda: pain_over_time(b, ses=ses)),
-        ("habits", lambda: habits(b, ses=ses)),
-        ("safety flags", lambda: safety_flags(b, ses=ses, segs=segs, catalog=cat)),
+        ("left and right", lambda: side_asymmetry(b, catalog=cat)),
+        ("pain over time", lambda: pain_over_time(tables)),
+        ("habits", lambda: habits(tables)),
+        ("safety flags", lambda: safety_flags(tables)),
         ("whole report (trends_report)", lambda: trends_report(b, catalog=cat)),
         ("LOWESS curves, per stretch and side", lambda: tightness_curve(b, catalog=cat)),
     ]

@@ -20,7 +20,7 @@ PARTS = {
     "stretchlog.model.sessions": "sessions",
     "stretchlog.model.segments": "segments",
     "stretchlog.model.summary": "summarise",
-    "stretchlog.effects.names": "display_names",
+    "stretchlog.model.names": "display_names",
     "stretchlog.effects.lasting": "lasting_relief",
     "stretchlog.effects.dose": "dose_response",
     "stretchlog.effects.meaningful": "meaningful_sessions",
@@ -78,7 +78,7 @@ def test_building_the_report_computes_each_part_once(counted, imbalanced_log, tm
     page, parts = build_report(an, seed=1)
     save_card(parts["routine"], tmp_path / "card.png")
     for key in ("stretchlog.model.sessions.sessions", "stretchlog.model.segments.segments",
-                "stretchlog.model.summary.summarise", "stretchlog.effects.names.display_names",
+                "stretchlog.model.summary.summarise", "stretchlog.model.names.display_names",
                 "stretchlog.trends.report.trends_report", "stretchlog.trends.tightness.tightness_levels",
                 "stretchlog.trends.safety.safety_flags", "stretchlog.trends.sides.side_asymmetry",
                 "stretchlog.effects.lasting.lasting_relief", "stretchlog.effects.meaningful.meaningful_sessions",

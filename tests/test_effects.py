@@ -32,6 +32,7 @@ from stretchlog.effects.model import build_design, null_projection, whiten
 from stretchlog.effects.pool import pool
 from stretchlog.log.errors import StretchlogWarning
 from stretchlog.log.reader import read_log
+from stretchlog.model.segments import segments
 from stretchlog.testing.simulate import simulate_log
 
 HEADER = "date,time,stretch,side,hold_s,reps,pain_before,pain_after"
@@ -291,7 +292,7 @@ def test_alpha_is_checked_and_widens_intervals():
 def test_whitening_matches_dense_cholesky():
     log = simulate_log(days=20, seed=1, style="mixed")
     bouts = _read(log.csv_text())
-    d = build_design(bouts, bouts["stretch_id"])
+    d = build_design(bouts, bouts["stretch_id"], segments(bouts))
     a, b = 0.6, 0.1
     W = whiten(d, d.A, a, b)
     for s in np.unique(d.session)[:5]:
@@ -390,13 +391,13 @@ def test_cli_table_on_the_sample(effects_app):
     for phrase in (
         "Relief",
         "Likely range",
-        "Counts on",
-        "Chance it",
-        "Evidence",
-        "ranked by this figure",
+        "Verdict",
+        "Chance you",
+        "would feel",
+        "Order: by verdict",
         "not a diagnosis",
         "Reclining hip",
-        "makes pain worse",
+        "makes it worse",
     ):
         assert phrase in out, phrase
     first = next(line for line in out.splitlines() if line.strip().startswith("1 ") and "warning" not in line)
@@ -425,7 +426,7 @@ def test_cli_machine_formats(effects_app, fmt):
         assert list(frame.columns) == [c for c in EFFECT_COLUMNS if c != "side"]
     else:
         doc = json.loads(res.stdout)
-        assert doc["format"] == "stretchlog.effects/1" and doc["by_side"] is False
+        assert doc["format"] == "stretchlog.effects/2" and doc["by_side"] is False
         rows = doc["effects"]
         assert rows[0]["rank"] == 1 and set(rows[0]) == {c for c in EFFECT_COLUMNS if c != "side"}
         # every table and claim the terminal shows

@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import stretchlog
-import stretchlog.log.reader
 from conftest import SAMPLE
 
 

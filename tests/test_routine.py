@@ -198,7 +198,7 @@ def small_log():
 def _hand_effects():
     return RoutineEffects(_effects([
         ["reclining-hip-stretch", "Reclining hip stretch", 0.8, 0.5, 1.1, 1.0, False, "strong", 40, 20, 2],
-        ["pigeon-pose", "Pigeon pose", 0.3, -0.1, 0.7, 0.9, False, "some", 40, 20, 2],
+        ["pigeon-pose", "Pigeon pose", 0.3, 0.1, 0.5, 0.99, False, "some", 40, 20, 2],  # may help
         ["side-bend", "Side bend", -0.6, -0.9, -0.3, 0.0, True, "strong", 20, 20, 1],
         ["double-knees-to-chest", "Double knees to chest", 0.2, -0.5, 0.9, 0.7, False,
          "too little data - try it more", 20, 20, 1],
@@ -284,7 +284,9 @@ def test_experiments_are_marked_and_ask_for_readings(long_log):
     assert 1 <= len(r.experiments) <= 2
     for i in r.experiments:
         assert i.role == "experiment" and i.rate_pain
-        assert i.evidence in ("too little data", "never tried", "cannot separate")
+        # an experiment is a stretch the log cannot judge yet: too little data, never
+        # tried, cannot be told apart, or tried but with no clear effect either way
+        assert i.evidence in ("too little data", "never tried", "cannot separate") or i.verdict == "no clear effect"
         assert "rate your pain just before and just after" in i.reason
     assert sum(i.seconds for i in r.experiments) <= 15 * 60 / 3
     assert "change the order" in r.rotation and len(r.rotation_order) >= 2

@@ -19,7 +19,7 @@ import pytest
 from stretchlog.analysis import Analysis
 from stretchlog.log.catalog import load_catalog
 from stretchlog.effects.relief import dose_response, lasting_relief, meaningful_sessions, relief_report
-from stretchlog.effects.names import display_names
+from stretchlog.model.tables import LogTables
 from stretchlog.trends.habits import habits
 from stretchlog.log.reader import LoadedLog, load_log
 from stretchlog.routine.inputs import effect_inputs, trend_inputs
@@ -27,7 +27,8 @@ from stretchlog.model.segments import segments
 from stretchlog.model.sessions import sessions
 from stretchlog.testing.simulate import simulate_log
 from stretchlog.trends.tightness import tightness_levels, tightness_trends
-from stretchlog.trends.pain import pain_over_time, weekly_pain
+from stretchlog.model.weeks import weekly_pain
+from stretchlog.trends.pain import pain_over_time
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "stretch-log.csv"
 CAT = load_catalog()
@@ -89,27 +90,26 @@ def test_weekly_pain_labels_iso_weeks_across_year_ends():
 
 
 def test_shared_tables_give_the_same_results(bouts):
-    ses, segs, names = sessions(bouts), segments(bouts), display_names(bouts, CAT)
+    # one LogTables handed to every analysis gives what each gets from the bare bouts
+    t = LogTables(bouts, CAT)
     for by_side in (False, True):
         alone = relief_report(bouts, by_side=by_side, catalog=CAT)
-        shared = relief_report(bouts, by_side=by_side, catalog=CAT, segs=segs, names=names)
+        shared = relief_report(t, by_side=by_side)
         for a, b in zip((alone.effects, alone.groups, alone.sides, alone.model),
                         (shared.effects, shared.groups, shared.sides, shared.model)):
             same(a, b)
-    for fn, given in (
-        (dose_response, {"segs": segs, "names": names}),
-        (lasting_relief, {"ses": ses, "names": names}),
-        (meaningful_sessions, {"ses": ses, "names": names}),
-    ):
-        same(fn(bouts, catalog=CAT), fn(bouts, catalog=CAT, **given))
-    weekly = weekly_pain(ses)
-    p_alone, p_shared = pain_over_time(bouts), pain_over_time(bouts, ses=ses, weekly=weekly)
+    for fn in (dose_response, lasting_relief, meaningful_sessions):
+        same(fn(bouts, catalog=CAT), fn(t))
+    p_alone, p_shared = pain_over_time(bouts), pain_over_time(t)
     same(p_alone.weekly, p_shared.weekly)
     same(p_alone.to_frame(), p_shared.to_frame())
     h_alone = habits(bouts, today="2027-01-01")
-    h_shared = habits(bouts, ses=ses, weekly=weekly, today="2027-01-01")
+    h_shared = habits(t, today="2027-01-01")
     same(h_alone.weekly, h_shared.weekly)
     assert h_alone.streak_today == h_shared.streak_today
+    assert p_shared.weekly is t.weekly and h_shared.weekly.index.equals(t.weekly.index)
+    with pytest.raises(ValueError, match="already have a catalog"):
+        relief_report(t, catalog=load_catalog())
     # the routine reads the analysis' own parts: the very same objects, nothing recomputed
     an = Analysis(LoadedLog(bouts, (), "<bouts>"), catalog=CAT)
     e, t = effect_inputs(an), trend_inputs(an)

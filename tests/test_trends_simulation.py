@@ -28,7 +28,6 @@ from scipy.signal import lfilter
 from stretchlog.trends.habits import habits
 from stretchlog.log.reader import load_log
 from stretchlog.trends.safety import safety_flags
-from stretchlog.model.sessions import sessions
 from stretchlog.testing.simulate import simulate_log
 from stretchlog.trends.tightness import MIN_RATE, tightness_trends
 from stretchlog.trends.fit import direction, fit_trend
@@ -178,7 +177,7 @@ def test_pain_trend_direction_and_coverage():
 
 def test_safety_flags_stay_quiet_on_ordinary_logs(logs_120):
     worsening = [
-        any(f.kind == "pain worsening" for f in safety_flags(b, ses=sessions(b)))
+        any(f.kind == "pain worsening" for f in safety_flags(b))
         for _, b in logs_120
     ]
     assert np.mean(worsening) <= 0.15

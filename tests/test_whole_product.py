@@ -181,7 +181,7 @@ def check_notebook_api(path: Path, charts: bool) -> None:
         for col in frame.select_dtypes("number"):
             assert not frame[col].isin([math.inf, -math.inf]).any(), f"{col} holds inf"
     tr = trends_report(bouts)
-    habits(bouts, ses=ses)
+    habits(bouts)
     if not charts:
         return
     try:

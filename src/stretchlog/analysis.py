@@ -36,21 +36,20 @@ import pandas as pd
 from stretchlog.effects.dose import dose_response
 from stretchlog.effects.lasting import lasting_relief
 from stretchlog.effects.meaningful import meaningful_sessions
-from stretchlog.effects.names import display_names
 from stretchlog.effects.relief import ReliefReport, relief_report
 from stretchlog.effects.tables import SIDE_COLUMNS, empty
+from stretchlog.effects.verdicts import ranks
 from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.log.reader import LoadedLog, load_log, to_csv_text
-from stretchlog.model.segments import segments as segment_table
-from stretchlog.model.sessions import sessions as session_table
 from stretchlog.model.summary import LogSummary, summarise
+from stretchlog.model.tables import LogTables
 from stretchlog.trends.report import TrendsReport, trends_report
 from stretchlog.trends.tightness import tightness_curve
 
 __all__ = ["Analysis", "analyse", "FORMAT"]
 
 #: The name and version of the shape :meth:`Analysis.to_dict` returns.
-FORMAT = "stretchlog.analysis/1"
+FORMAT = "stretchlog.analysis/2"
 
 
 class Analysis:
@@ -68,8 +67,13 @@ class Analysis:
     catalog : Catalog
     today : date
         The day "today" refers to (streaks, "made on", how old the log is).
+    tables : LogTables
+        The bouts with the tables every part reads, each built once
+        (:class:`stretchlog.model.tables.LogTables`); the effects and trends functions
+        take it in place of a bouts frame.
     sessions, segments : DataFrame
-        :func:`stretchlog.model.sessions.sessions`, :func:`stretchlog.model.segments.segments`.
+        :func:`stretchlog.model.sessions.sessions`, :func:`stretchlog.model.segments.segments`
+        (from ``tables``).
     summary : LogSummary
         The log at a glance.
     names : dict
@@ -103,7 +107,7 @@ class Analysis:
 
     def __init__(self, log: LoadedLog, *, catalog: Catalog | None = None, today: date | None = None) -> None:
         self.log = log
-        self._catalog = catalog
+        self.tables = LogTables(log.bouts, catalog)
         self.today = today or date.today()
         self._memo: dict[tuple, Any] = {}
         self._curves: dict[str, pd.DataFrame] = {}
@@ -121,31 +125,31 @@ class Analysis:
     def source(self) -> str:
         return self.log.source
 
-    @cached_property
+    @property
     def catalog(self) -> Catalog:
-        return self._catalog if self._catalog is not None else load_catalog()
+        return self.tables.catalog
 
-    @cached_property
+    @property
     def sessions(self) -> pd.DataFrame:
-        return session_table(self.bouts)
+        return self.tables.sessions
 
-    @cached_property
+    @property
     def segments(self) -> pd.DataFrame:
-        return segment_table(self.bouts)
+        return self.tables.segments
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self.tables.names
 
     @cached_property
     def summary(self) -> LogSummary:
-        return summarise(self.log, ses=self.sessions)
-
-    @cached_property
-    def names(self) -> dict[str, str]:
-        return display_names(self.bouts, self.catalog)
+        return summarise(self.log, self.tables)
 
     # ----------------------------------------------------------------- relief
 
     @cached_property
     def relief(self) -> ReliefReport:
-        return relief_report(self.bouts, catalog=self.catalog, segs=self.segments, names=self.names)
+        return relief_report(self.tables)
 
     @cached_property
     def relief_by_side(self) -> ReliefReport:
@@ -156,7 +160,7 @@ class Analysis:
 
     @cached_property
     def _by_side_fit(self) -> ReliefReport:
-        return relief_report(self.bouts, by_side=True, catalog=self.catalog, segs=self.segments, names=self.names)
+        return relief_report(self.tables, by_side=True)
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -174,24 +178,21 @@ class Analysis:
 
     @cached_property
     def lasting(self) -> pd.DataFrame:
-        return lasting_relief(self.bouts, catalog=self.catalog, ses=self.sessions, names=self.names)
+        return lasting_relief(self.tables)
 
     @cached_property
     def dose(self) -> pd.DataFrame:
-        return dose_response(self.bouts, catalog=self.catalog, segs=self.segments, names=self.names)
+        return dose_response(self.tables)
 
     @cached_property
     def meaningful(self) -> pd.DataFrame:
-        return meaningful_sessions(self.bouts, catalog=self.catalog, ses=self.sessions, names=self.names)
+        return meaningful_sessions(self.tables)
 
     # ----------------------------------------------------------------- trends
 
     @cached_property
     def trends(self) -> TrendsReport:
-        return trends_report(
-            self.bouts, catalog=self.catalog, today=self.today, ses=self.sessions, segs=self.segments,
-            side_relief=self.side_relief,
-        )
+        return trends_report(self.tables, today=self.today, side_relief=self.side_relief)
 
     @property
     def tightness(self) -> pd.DataFrame:
@@ -269,7 +270,7 @@ class Analysis:
 
 def _one_answer(by_side: pd.DataFrame, per_stretch: pd.DataFrame) -> pd.DataFrame:
     """``by_side`` with the rows of stretches done only on both sides taken from ``per_stretch``,
-    ranked again by the cautious figure (as :func:`~stretchlog.effects.relief.relief_report` ranks)."""
+    ranked again as :func:`~stretchlog.effects.relief.relief_report` ranks (:func:`~stretchlog.effects.verdicts.ranks`)."""
     if by_side.empty:
         return by_side
     split = set(by_side.loc[by_side["side"].isin(["left", "right"]), "stretch"])
@@ -280,9 +281,7 @@ def _one_answer(by_side: pd.DataFrame, per_stretch: pd.DataFrame) -> pd.DataFram
     rows = out.index[whole & out["stretch"].isin(same.index)]
     for c in cols:
         out.loc[rows, c] = same.loc[out.loc[rows, "stretch"], c].to_numpy()
-    order = out.sort_values(["cautious", "effect"], ascending=False, na_position="last", kind="stable")
-    rank = pd.Series(range(1, len(order) + 1), index=order.index).where(order["effect"].notna())
-    out["rank"] = rank.reindex(out.index).astype("Int64")
+    out["rank"] = ranks(out)
     return out.sort_values(["rank", "n_bouts"], ascending=[True, False], na_position="last",
                            kind="stable").reset_index(drop=True)
 

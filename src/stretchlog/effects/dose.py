@@ -8,9 +8,9 @@ from scipy import stats
 
 from stretchlog.effects._inference import stand_out, t_quantile
 from stretchlog.effects.model import analyse, build_design
-from stretchlog.effects.names import display_names
 from stretchlog.effects.tables import empty
 from stretchlog.log.catalog import Catalog
+from stretchlog.model.tables import LogTables, tables_of
 
 __all__ = ["dose_response", "DOSE_COLUMNS"]
 
@@ -32,12 +32,10 @@ DOSE_COLUMNS = [
 
 
 def dose_response(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
     alpha: float = 0.05,
     catalog: Catalog | None = None,
-    segs: pd.DataFrame | None = None,
-    names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Whether longer holds or more reps add relief, per stretch.
 
@@ -49,16 +47,14 @@ def dose_response(
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     alpha : float
         1 - interval level (0.05: 95% intervals).
     catalog : Catalog, optional
         For display names.
-    segs : DataFrame, optional
-        :func:`stretchlog.model.segments` of ``bouts``, if already computed.
-    names : dict, optional
-        :func:`display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -77,9 +73,11 @@ def dose_response(
     >>> dose_response(bouts)["verdict"].tolist()
     ['not enough variation']
     """
+    t = tables_of(data, catalog)
+    bouts = t.bouts
     if bouts.empty:
         return empty(DOSE_COLUMNS)
-    names = names if names is not None else display_names(bouts, catalog)
+    names = t.names
     dose = (bouts["hold_s"].astype(float) * bouts["reps"].astype(float)).to_numpy()
     sid = bouts["stretch_id"].astype("str")
     g = pd.DataFrame(
@@ -108,7 +106,7 @@ def dose_response(
     pv = np.full(len(out), np.nan)
     if len(extra.columns):
 
-        d = build_design(bouts, sid, extra=extra, segs=segs)
+        d = build_design(bouts, sid, t.segments, extra=extra)
         an = analyse(d, droppable=("first_x_start", "position", *extra.columns))
         f = an.fit
         tq = t_quantile(alpha, f.df)

@@ -11,11 +11,10 @@ from scipy import stats
 
 from stretchlog.effects._inference import stand_out, t_quantile
 from stretchlog.effects.model import count_matrix, full_rank_columns, null_projection
-from stretchlog.effects.names import display_names
 from stretchlog.effects.tables import empty
 from stretchlog.log.catalog import Catalog
 from stretchlog.model._ols import least_squares
-from stretchlog.model.sessions import sessions as session_table
+from stretchlog.model.tables import LogTables, tables_of
 
 __all__ = ["lasting_relief", "MAX_GAP_DAYS", "LASTING_COLUMNS"]
 
@@ -37,12 +36,10 @@ LASTING_COLUMNS = [
 
 
 def lasting_relief(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
     alpha: float = 0.05,
     catalog: Catalog | None = None,
-    ses: pd.DataFrame | None = None,
-    names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """How each stretch's bouts go with the *next* session's starting pain.
 
@@ -55,16 +52,14 @@ def lasting_relief(
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     alpha : float
         1 - interval level (0.05: 95% intervals).
     catalog : Catalog, optional
         For display names.
-    ses : DataFrame, optional
-        :func:`stretchlog.model.sessions` of ``bouts``, if already computed.
-    names : dict, optional
-        :func:`display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -84,10 +79,12 @@ def lasting_relief(
     >>> list(lasting_relief(bouts).columns[:3])
     ['stretch', 'name', 'lasting']
     """
+    t = tables_of(data, catalog)
+    bouts = t.bouts
     if bouts.empty:
         return empty(LASTING_COLUMNS)
-    names = names if names is not None else display_names(bouts, catalog)
-    ses = (ses if ses is not None else session_table(bouts)).reset_index(drop=True)
+    names = t.names
+    ses = t.sessions.reset_index(drop=True)
     Cm, labels = count_matrix(
         bouts["session_id"].to_numpy(), bouts["stretch_id"].to_numpy(), ses["session_id"].to_numpy()
     )

@@ -9,15 +9,14 @@ from scipy import stats
 
 from stretchlog.effects._inference import stand_out
 from stretchlog.effects.model import count_matrix
-from stretchlog.effects.names import display_names
 from stretchlog.effects.tables import empty
 from stretchlog.log.catalog import Catalog
-from stretchlog.model.sessions import sessions as session_table
+from stretchlog.model.tables import LogTables, tables_of
+from stretchlog.model.thresholds import MCID_POINTS, MCID_SHARE
 
 __all__ = ["meaningful_sessions", "MCID_POINTS", "MCID_SHARE", "MEANINGFUL_COLUMNS"]
 
 #: Minimal clinically important reduction on the 0-10 scale (Farrar et al. 2001).
-MCID_POINTS, MCID_SHARE = 2.0, 0.30
 
 MEANINGFUL_COLUMNS = [
     "stretch",
@@ -42,12 +41,10 @@ def _wilson(k: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndar
 
 
 def meaningful_sessions(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
     alpha: float = 0.05,
     catalog: Catalog | None = None,
-    ses: pd.DataFrame | None = None,
-    names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Share of sessions with a meaningful reduction, overall and with vs without each stretch.
 
@@ -60,16 +57,14 @@ def meaningful_sessions(
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     alpha : float
         1 - interval level (0.05: 95% intervals).
     catalog : Catalog, optional
         For display names.
-    ses : DataFrame, optional
-        :func:`stretchlog.model.sessions` of ``bouts``, if already computed.
-    names : dict, optional
-        :func:`display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -90,10 +85,12 @@ def meaningful_sessions(
     [{'stretch': '(all sessions)', 'n_with': 2, 'share_with': 0.5}]
     """
 
+    t = tables_of(data, catalog)
+    bouts = t.bouts
     if bouts.empty:
         return empty(MEANINGFUL_COLUMNS)
-    names = names if names is not None else display_names(bouts, catalog)
-    ses = ses if ses is not None else session_table(bouts)
+    names = t.names
+    ses = t.sessions
     start, end = ses["start_pain"].to_numpy(float), ses["end_pain"].to_numpy(float)
     drop = start - end
     use = start > 0

@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from stretchlog.model._ols import least_squares
-from stretchlog.model.segments import segments as segment_table
 
 __all__: list[str] = []  # internal module
 
@@ -82,16 +81,15 @@ def count_matrix(
 def build_design(
     bouts: pd.DataFrame,
     unit: pd.Series,
+    segs: pd.DataFrame,
     extra: pd.DataFrame | None = None,
-    segs: pd.DataFrame | None = None,
 ) -> Design:
     """The segment design for bouts labelled by ``unit`` (stretch id, or id|side).
 
     ``extra`` (bouts-aligned numeric columns) is summed per segment and appended
     to the nuisance columns (used for dose terms). ``segs`` is
-    :func:`stretchlog.model.segments` of ``bouts``, if already computed.
+    :func:`stretchlog.model.segments` of ``bouts``.
     """
-    segs = segs if segs is not None else segment_table(bouts)
     segs = segs[segs["relief"].notna()].reset_index(drop=True)
     sid = segs["segment_id"].to_numpy()
     X, units = count_matrix(bouts["segment_id"].to_numpy(), unit.to_numpy(), sid)

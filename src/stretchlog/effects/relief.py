@@ -38,13 +38,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from stretchlog.log.catalog import Catalog
 from stretchlog.effects.dose import dose_response
 from stretchlog.effects.lasting import lasting_relief
 from stretchlog.effects.meaningful import meaningful_sessions
-from stretchlog.model.thresholds import MAX_HALF_WIDTH, MIN_SESSIONS_FOR_FIGURE
 from stretchlog.effects.model import analyse, build_design
-from stretchlog.effects.names import display_names
 from stretchlog.effects.pool import pool as _pool
 from stretchlog.effects.tables import (
     GROUP_COLUMNS,
@@ -57,6 +54,10 @@ from stretchlog.effects.tables import (
     side_table,
     unit_stats,
 )
+from stretchlog.effects.verdicts import chance_felt, ranks, relief_verdicts
+from stretchlog.log.catalog import Catalog
+from stretchlog.model.tables import LogTables, tables_of
+from stretchlog.model.thresholds import MAX_HALF_WIDTH, MIN_SESSIONS_FOR_FIGURE
 from stretchlog.words import plural
 
 __all__ = [
@@ -94,8 +95,10 @@ EFFECT_COLUMNS = [
     "ci_high",
     "cautious",
     "p_helps",
+    "p_felt",
     "harmful",
     "evidence",
+    "verdict",
     "rank",
     "n_bouts",
     "n_sessions",
@@ -184,21 +187,21 @@ def _short_reason(row: pd.Series) -> str:
 
 
 def relief_report(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
     by_side: bool = False,
     alpha: float = 0.05,
     pool: bool = True,
     catalog: Catalog | None = None,
-    segs: pd.DataFrame | None = None,
-    names: dict[str, str] | None = None,
 ) -> ReliefReport:
     """Estimate each stretch's immediate relief per bout, with intervals, once.
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     by_side : bool
         One row per stretch and side (left/right for one-sided stretches), with
         left-vs-right differences in ``sides``.
@@ -209,10 +212,6 @@ def relief_report(
         regression's own estimates (for comparison; not for ranking).
     catalog : Catalog, optional
         For display names (default: the built-in catalog).
-    segs : DataFrame, optional
-        :func:`stretchlog.model.segments` of ``bouts``, if already computed.
-    names : dict, optional
-        :func:`stretchlog.effects.names.display_names` of ``bouts``, if already computed.
 
     Returns
     -------
@@ -227,6 +226,8 @@ def relief_report(
     >>> rep.effects.loc[rep.effects["rank"] == 1, "stretch"].item()
     'reclining-hip-stretch'
     """
+    t = tables_of(data, catalog)
+    bouts = t.bouts
     if not 0 < alpha < 1:
         raise ValueError("alpha must be between 0 and 1")
     cols = list(EFFECT_COLUMNS) if by_side else [c for c in EFFECT_COLUMNS if c != "side"]
@@ -242,7 +243,7 @@ def relief_report(
     unit = bouts["stretch_id"].astype("str")
     if by_side:
         unit = unit + "|" + side
-    d = build_design(bouts, unit, segs=segs)
+    d = build_design(bouts, unit, t.segments)
     an = analyse(d)
     f = an.fit
     tq = _tq(alpha, f.df)
@@ -256,7 +257,7 @@ def relief_report(
     mean = post.mean if post is not None else b
     cov = post.cov if post is not None else V
     sd = np.sqrt(np.clip(np.diag(cov), 0, None))
-    names = names if names is not None else display_names(bouts, catalog)
+    names = t.names
     stats = unit_stats(bouts, unit, d.segs)
 
 
@@ -268,6 +269,7 @@ def relief_report(
     with np.errstate(divide="ignore", invalid="ignore"):
         ph = st.t.cdf(mean / sd, f.df)
     frame["p_helps"] = pd.Series(np.where(sd > 0, ph, (mean > 0).astype(float)), index=est)
+    frame["p_felt"] = pd.Series(chance_felt(mean, sd, f.df), index=est)
     frame["raw_effect"] = pd.Series(b, index=est)
     frame["raw_se"] = pd.Series(raw_se, index=est)
     frame = frame.join(stats)
@@ -287,14 +289,15 @@ def relief_report(
     short = _below_the_bar(frame)
     short_reasons = {u: _short_reason(frame.loc[u]) for u in short.index[short]}
     if short.any():
-        gone = ["effect", "ci_low", "ci_high", "cautious", "p_helps", "per_use"]
+        gone = ["effect", "ci_low", "ci_high", "cautious", "p_helps", "p_felt", "per_use"]
         frame.loc[short.index[short], gone] = np.nan
         frame.loc[short.index[short], "harmful"] = False
-    order = frame.sort_values(["cautious", "effect"], ascending=False, na_position="last")
-    ranks = pd.Series(np.arange(1, len(order) + 1), index=order.index).where(
-        order["effect"].notna()
-    )
-    frame["rank"] = ranks.reindex(frame.index).astype("Int64")
+    verdict = relief_verdicts(frame["effect"], frame["ci_low"], frame["ci_high"])
+    verdict[verdict == ""] = np.where(frame["evidence"].eq("cannot separate"), "cannot separate",
+                                      "not enough data")[verdict == ""]
+    frame["verdict"] = verdict
+    # best first: relief you would feel before relief that is merely sure (see verdicts.ranks)
+    frame["rank"] = ranks(frame)
     groups = groups_table(an, names, f, tq)
     reason = pd.Series("", index=frame.index, dtype="str")
     for u, why in short_reasons.items():

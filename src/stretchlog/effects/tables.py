@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.effects.model import FIRST, FIRST_START, MIN_CHAINED_SESSIONS, POSITION, REST
+from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.words import joined, plural
 
 __all__: list[str] = []  # internal module

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from stretchlog.model.thresholds import MIN_RATE_DAYS
 from stretchlog.log.reader import LoadedLog
-from stretchlog.model.sessions import sessions as session_table
+from stretchlog.model.tables import LogTables
+from stretchlog.model.thresholds import MIN_RATE_DAYS
 from stretchlog.words import plural
 
 __all__ = ["LogSummary", "summarise"]
@@ -71,8 +71,12 @@ class LogSummary:
                 f"({plural(self.days, 'day')}{rate})")
 
 
-def summarise(log: LoadedLog, *, ses: pd.DataFrame | None = None) -> LogSummary:
-    """Summarise a loaded log (``ses``: its session table, when an Analysis has it).
+def summarise(log: LoadedLog, tables: LogTables | None = None) -> LogSummary:
+    """Summarise a loaded log.
+
+    ``tables`` are the log's :class:`~stretchlog.model.tables.LogTables` (an
+    :class:`~stretchlog.Analysis` passes its own, so the sessions are built once);
+    without them, they are built from ``log.bouts``.
 
     Examples
     --------
@@ -83,7 +87,7 @@ def summarise(log: LoadedLog, *, ses: pd.DataFrame | None = None) -> LogSummary:
     (1, '2026-11-01', {'per bout': 1})
     """
     bouts = log.bouts
-    ses = session_table(bouts) if ses is None else ses
+    ses = (tables if tables is not None else LogTables(bouts)).sessions
     # bouts per bout segment, straight from the bouts (no need for the segment table)
     per_segment = bouts["segment_id"].value_counts()
     if bouts.empty:

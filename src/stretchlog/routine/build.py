@@ -17,19 +17,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stretchlog.routine import plan
-from stretchlog.log.catalog import Catalog
-from stretchlog.routine.types import LeftOut, Routine, RoutineItem
-from stretchlog.routine.inputs import RoutineEffects, RoutineTrends, effect_inputs, trend_inputs
 from stretchlog.analysis import Analysis, analyse
+from stretchlog.effects.verdicts import relief_verdicts
+from stretchlog.log.catalog import Catalog
+from stretchlog.model.thresholds import FELT_RELIEF, MCID_POINTS, MCID_SHARE
+from stretchlog.routine import plan
+from stretchlog.routine.inputs import RoutineEffects, RoutineTrends, effect_inputs, trend_inputs
+from stretchlog.routine.types import LeftOut, Routine, RoutineItem
 from stretchlog.words import plural, points
 
 __all__ = ["routine", "build_routine"]
 
 #: Fewer sessions than this: a new user, who gets the starting point.
 MIN_SESSIONS = 5
-#: A meaningful change on the 0-10 scale (Farrar et al. 2001): 2 points or 30%.
-MCID_POINTS, MCID_SHARE = 2.0, 0.30
 #: Noise of one measured bout (reading error twice plus the bout's own), for "teaches most".
 BOUT_NOISE_SD = 0.8
 _NAN = float("nan")
@@ -51,6 +51,7 @@ class _Stretch:
     n_bouts: int = 0
     n_sessions: int = 0
     evidence: str = "never tried"
+    verdict: str = ""
     harmful: bool = False
     bouts_per_use: float = 1.0
     side_note: str = ""
@@ -100,6 +101,8 @@ def _stretches(bouts: pd.DataFrame, eff: RoutineEffects, catalog: Catalog) -> di
         s.n_bouts, s.n_sessions = int(_finite(row.get("n_bouts"), 0)), int(_finite(row.get("n_sessions"), 0))
         ev = str(row.get("evidence", ""))
         s.evidence = next((k for k in ("strong", "some", "cannot separate") if ev.startswith(k)), "too little data")
+        # the effects' verdict; a hand-made table without one gets it by the same rule
+        s.verdict = str(row.get("verdict", "") or "") or str(relief_verdicts([s.effect], [s.ci_low], [s.ci_high])[0])
         s.harmful = bool(row.get("harmful", False)) or (s.known and s.ci_high < 0)
         s.bouts_per_use = max(1.0, _finite(row.get("bouts_per_use"), float(s.sides)))
         s.why_unknown = str(row.get("reason", "") or "")
@@ -123,8 +126,11 @@ def _never_tried(catalog: Catalog, tried: dict[str, _Stretch]) -> dict[str, _Str
 def _relief_text(s: _Stretch) -> str:
     ev = {"strong": "strong evidence", "some": "some evidence"}.get(s.evidence, "too little data")
     base = f"{plural(s.n_bouts, 'bout')}, {ev}"
-    if s.ci_low > 0:
-        text = f"eases pain by about {points(s.effect)} per bout (at least {s.ci_low:.1f}), {base}"
+    if s.verdict == "helps":
+        text = f"helps: eases pain by about {points(s.effect)} per bout (at least {s.ci_low:.1f}), {base}"
+    elif s.verdict == "may help":
+        text = (f"may help: eases pain by about {points(s.effect)} per bout, surely some "
+                f"(at least {s.ci_low:.1f}) but maybe less than the {FELT_RELIEF:g} you would feel, {base}")
     else:
         text = (f"may ease pain by about {points(s.effect)} per bout, but could be none "
                 f"(95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f}), {base}")
@@ -140,7 +146,7 @@ def _item(s: _Stretch, role: str, reason: str, *, side: str | None = None, rnd: 
         hold_s=s.dose.hold_s, reps=s.dose.reps, seconds=seconds, dose_from=s.dose.source,
         effect=s.effect, ci_low=s.ci_low, ci_high=s.ci_high, p_helps=s.p_helps,
         n_bouts=s.n_bouts, n_sessions=s.n_sessions, evidence=s.evidence, reason=reason,
-        rate_pain=role in ("experiment", "starting point"), round=rnd,
+        rate_pain=role in ("experiment", "starting point"), round=rnd, verdict=s.verdict,
     )
 
 
@@ -149,6 +155,9 @@ def _experiment_reason(s: _Stretch, chance: float, n: int) -> str:
         why = "never in your log yet"
     elif s.evidence == "cannot separate":
         why = "its relief cannot be told apart from another stretch's yet"
+    elif s.evidence in _KNOWN:
+        why = (f"no clear effect yet after {plural(s.n_bouts, 'bout')} (95% interval "
+               f"{s.ci_low:+.1f} to {s.ci_high:+.1f} points per bout)")
     else:
         why = f"too little data so far ({plural(s.n_bouts, 'bout')})"
     how = (f"picked by Thompson sampling among {n} candidates ({chance:.0%} chance)" if n > 1
@@ -231,13 +240,23 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
             continue
         excluded.add(s.sid)
     usable = [s for s in tried.values() if s.sid not in excluded]
-    works = [s for s in usable if s.known and s.ci_low > 0]
-    maybe = [s for s in usable if s.known and s.ci_low <= 0 < s.effect and s.evidence in _KNOWN]
+    # the effects' verdicts decide (one answer): "helps" is what works, "may help" is sure
+    # relief that may be too small to feel; "too small to feel" never earns a place
+    works = [s for s in usable if s.known and s.verdict == "helps"]
+    maybe = [s for s in usable if s.known and s.verdict == "may help"]
+    dropped = set()
     for s in usable:
-        if s.known and s.effect <= 0 and s.evidence in _KNOWN and s.ci_low <= 0:
+        if s.known and s.verdict == "too small to feel":
+            left_out.append(LeftOut(s.sid, s.name, f"its relief is too small to feel (about {s.effect:+.1f} points "
+                                    f"per bout, 95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f}; one you "
+                                    f"would feel is {FELT_RELIEF:g} or more)"))
+        elif s.known and s.effect <= 0 and s.evidence in _KNOWN and s.verdict == "no clear effect":
             left_out.append(LeftOut(s.sid, s.name, f"no sign it eases your pain (about {s.effect:+.1f} points "
                                     f"per bout, 95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f})"))
-    unknown = [s for s in usable if not (s.known and s.evidence in _KNOWN) and s not in works]
+        else:
+            continue
+        dropped.add(s.sid)
+    unknown = [s for s in usable if s not in works and s not in maybe and s.sid not in dropped]
     newcomer = empty or n_sessions < MIN_SESSIONS or not any(s.evidence in _KNOWN for s in usable)
     mode = "starting point" if newcomer or not (works or maybe) else ("flare" if flare else "full")
     known_effects = [s.effect for s in tried.values() if s.known]
@@ -260,7 +279,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
 
     if mode == "flare":
         for s in sorted(works, key=lambda s: -s.ci_low) + sorted(maybe, key=lambda s: -s.ci_low):
-            add(_item(s, "works" if s.ci_low > 0 else "may help", _relief_text(s)))
+            add(_item(s, "works" if s.verdict == "helps" else "may help", _relief_text(s)))
         notes.append("Flare mode lists only what has eased your pain; the experiments are in the full routine.")
     elif mode == "full":
         exps = _experiments([unknown, list(never.values())], slots, budget / 3, mu, rng)

@@ -79,7 +79,7 @@ def to_dict(r: "Routine") -> dict[str, Any]:
         items.append(d)
     return {
         "safety": list(r.safety),  # safety first, in every output
-        "format": "stretchlog.routine/1",
+        "format": "stretchlog.routine/2",
         "stretchlog": __version__,
         "mode": r.mode,
         "title": r.title,

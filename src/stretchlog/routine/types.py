@@ -132,6 +132,9 @@ class RoutineItem:
         How often it is in the log.
     evidence : str
         The effects' evidence label, or ``"never tried"``.
+    verdict : str
+        The effects' verdict (``"helps"``, ``"may help"``, ...; ``""`` if never tried),
+        the same word ``stretchlog effects`` shows.
     reason : str
         One line, with figures.
     rate_pain : bool
@@ -159,6 +162,7 @@ class RoutineItem:
     reason: str
     rate_pain: bool = False
     round: int = 1
+    verdict: str = ""
 
     @property
     def dose(self) -> str:

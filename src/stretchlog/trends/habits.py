@@ -24,10 +24,9 @@ import pandas as pd
 from scipy import stats
 
 from stretchlog.model._ols import least_squares
-from stretchlog.model.sessions import sessions as session_table
-from stretchlog.trends.fit import day_numbers
-from stretchlog.trends.pain import weekly_pain
+from stretchlog.model.tables import LogTables, tables_of
 from stretchlog.model.thresholds import MIN_RATE_DAYS
+from stretchlog.trends.fit import day_numbers
 from stretchlog.words import iso_day, plural, signed
 
 __all__ = ["MIN_SESSIONS_PER_TIME", "Habits", "TimeOfDayEffect", "habits"]
@@ -76,7 +75,7 @@ class Habits:
     Attributes
     ----------
     weekly : DataFrame
-        ``week``, ``week_start``, ``sessions`` (see :func:`stretchlog.trends.pain.weekly_pain`).
+        ``week``, ``week_start``, ``sessions`` (see :func:`stretchlog.model.weeks.weekly_pain`).
     n_sessions : int
     sessions_per_week : float
         Over the days from the first session to the last (NaN for an empty log).
@@ -222,22 +221,18 @@ def _time_effect(ses: pd.DataFrame) -> TimeOfDayEffect:
 
 
 def habits(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
-    ses: pd.DataFrame | None = None,
-    weekly: pd.DataFrame | None = None,
     today=None,
 ) -> Habits:
     """Sessions per week, longest gap, streaks, and relief by time of day.
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
-    ses : DataFrame, optional
-        :func:`stretchlog.model.sessions` of ``bouts``, if already computed.
-    weekly : DataFrame, optional
-        :func:`stretchlog.trends.pain.weekly_pain` of ``ses``, if already computed.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     today : date-like, optional
         The day "today" means (default: the computer's date).
 
@@ -256,10 +251,11 @@ def habits(
     >>> h.longest_gap_days, h.gap_from, h.streak_last_log, h.streak_today, h.evening_vs_morning.verdict
     (3, '2026-03-02', 2, 2, 'not enough data')
     """
-    s = ses if ses is not None else session_table(bouts)
+    t = tables_of(data)
+    s = t.sessions
     today_ts = pd.Timestamp(today if today is not None else pd.Timestamp.today()).normalize()
     today_day = int(day_numbers(pd.Series([today_ts]))[0])
-    weekly = (weekly if weekly is not None else weekly_pain(s))[["week", "week_start", "sessions"]]
+    weekly = t.weekly[["week", "week_start", "sessions"]]
     tod_cols = ["time_of_day", "sessions", "relief", "start_pain"]
     if s.empty:
         effect = _time_effect(

@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from stretchlog.model.sessions import sessions as session_table
+from stretchlog.model.tables import LogTables, tables_of
+from stretchlog.model.thresholds import MCID_POINTS, MCID_SHARE
+from stretchlog.model.weeks import weekly_pain
 from stretchlog.trends.fit import day_numbers, direction, fit_trend, shortfall
 from stretchlog.words import iso_day, plural, signed
 
@@ -37,10 +39,9 @@ __all__ = [
     "weekly_pain",
 ]
 
-#: Meaningful change on the 0-10 pain scale: 2 points ...
-MCID_POINTS = 2.0
-#: ... or 30% of the starting level, whichever is reached first.
-MCID_FRACTION = 0.30
+#: Meaningful change on the 0-10 pain scale: 2 points or 30% of the starting level,
+#: whichever is reached first (one definition, in :mod:`stretchlog.model.thresholds`).
+MCID_FRACTION = MCID_SHARE
 #: Window length for the first-vs-last comparison.
 WINDOW_DAYS = 28
 #: Smallest pain trend called improving or worsening (points per 30 days).
@@ -148,72 +149,6 @@ class PainOverTime:
         return pd.DataFrame([row])
 
 
-def weekly_pain(ses: pd.DataFrame) -> pd.DataFrame:
-    """Sessions and pain by ISO week (weeks without a session are included).
-
-    Parameters
-    ----------
-    ses : DataFrame
-        From :func:`stretchlog.model.sessions`.
-
-    Returns
-    -------
-    DataFrame
-        ``week`` (``"2026-W19"``), ``week_start`` (its Monday), ``sessions``,
-        ``start_pain`` and ``end_pain`` (averages over the week's sessions; NaN for
-        a week without one), ``relief`` (average start minus end).
-
-    Examples
-    --------
-    >>> ses = pd.DataFrame({"date": pd.to_datetime(["2026-05-04", "2026-05-06", "2026-05-19"]),
-    ...                     "start_pain": [6.0, 4.0, 5.0], "end_pain": [4.0, 3.0, 5.0]})
-    >>> weekly_pain(ses.assign(relief=ses.start_pain - ses.end_pain))[["week", "sessions", "start_pain"]].to_numpy().tolist()
-    [['2026-W19', 2, 5.0], ['2026-W20', 0, nan], ['2026-W21', 1, 5.0]]
-    """
-    cols = ["week", "week_start", "sessions", "start_pain", "end_pain", "relief"]
-    if ses.empty:
-        return pd.DataFrame(
-            {
-                c: pd.Series(
-                    dtype={"week": "str", "week_start": "datetime64[ns]", "sessions": "int64"}.get(
-                        c, "float64"
-                    )
-                )
-                for c in cols
-            }
-        )
-    day = day_numbers(ses["date"])
-    week = (day + 3) // 7  # weeks counted from Monday 1969-12-29 (1970-01-01 was a Thursday)
-    first = int(week.min())
-    code = week - first
-    n_weeks = int(week.max()) - first + 1
-    sessions = np.bincount(code, minlength=n_weeks).astype("int64")
-    # pandas' grouped mean (compensated summation), as the figures have always used
-    means = ses[["start_pain", "end_pain", "relief"]].groupby(code, sort=True).mean()
-    means = means.reindex(np.arange(n_weeks))
-    monday = (np.arange(first, first + n_weeks) * 7 - 3).astype("datetime64[D]")
-    out = pd.DataFrame(
-        {
-            "week": pd.array(_iso_weeks(monday), dtype="str"),
-            "week_start": monday.astype("datetime64[ns]"),
-            "sessions": sessions,
-            "start_pain": means["start_pain"].to_numpy(dtype="float64"),
-            "end_pain": means["end_pain"].to_numpy(dtype="float64"),
-            "relief": means["relief"].to_numpy(dtype="float64"),
-        }
-    )
-    return out[cols]
-
-
-def _iso_weeks(monday: np.ndarray) -> list[str]:
-    """ISO week labels (``"2026-W19"``) of Mondays (datetime64[D])."""
-    thursday = monday + 3  # an ISO week belongs to the year of its Thursday
-    year = thursday.astype("datetime64[Y]")
-    week = (thursday - year.astype("datetime64[D]")).astype("int64") // 7 + 1
-    years = year.astype("int64") + 1970
-    return [f"{y}-W{w:02d}" for y, w in zip(years.tolist(), week.tolist())]
-
-
 def _block_means(day: np.ndarray, value: np.ndarray, start: int) -> np.ndarray:
     """Means of the 7-day blocks of [start, start + 28) that have a value."""
     inside = (day >= start) & (day < start + WINDOW_DAYS)
@@ -280,22 +215,18 @@ def _change(day: np.ndarray, value: np.ndarray) -> PainChange:
 
 
 def pain_over_time(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
-    ses: pd.DataFrame | None = None,
-    weekly: pd.DataFrame | None = None,
     min_rate: float = MIN_PAIN_RATE,
 ) -> PainOverTime:
     """Starting pain by week, its trend with a 95% interval, and the first-vs-last change.
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
-    ses : DataFrame, optional
-        :func:`stretchlog.model.sessions` of ``bouts``, if already computed.
-    weekly : DataFrame, optional
-        :func:`weekly_pain` of ``ses``, if already computed.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     min_rate : float
         Smallest change per 30 days called improving or worsening.
 
@@ -315,8 +246,8 @@ def pain_over_time(
     >>> print(p.change.why)
     starting pain fell from 6.6 to 3.4, by 3.2 points (49%) (95% interval -4.1 to -2.4); the meaningful change is 2 points or 30%
     """
-    s = ses if ses is not None else session_table(bouts)
-    weekly = weekly if weekly is not None else weekly_pain(s)
+    t = tables_of(data)
+    s, weekly = t.sessions, t.weekly
     if s.empty:
         change = _change(np.array([], dtype=np.int64), np.array([]))
         return PainOverTime(

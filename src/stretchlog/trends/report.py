@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from stretchlog.log.catalog import Catalog, load_catalog
+from stretchlog.log.catalog import Catalog
+from stretchlog.model.tables import LogTables, tables_of
 from stretchlog.trends.habits import Habits, habits
+from stretchlog.trends.pain import PainOverTime, pain_over_time
 from stretchlog.trends.safety import SafetyFlag, flags_frame, safety_flags
-from stretchlog.model.segments import segments as segment_table
-from stretchlog.model.sessions import sessions as session_table
-from stretchlog.trends.tightness import needs_more_work, tightness_levels
-from stretchlog.trends.pain import PainOverTime, pain_over_time, weekly_pain
 from stretchlog.trends.sides import side_asymmetry
+from stretchlog.trends.tightness import needs_more_work, tightness_levels
 
 __all__ = ["TrendsReport", "trends_report"]
 
@@ -78,27 +77,24 @@ class TrendsReport:
 
 
 def trends_report(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
     catalog: Catalog | None = None,
     today=None,
-    ses: pd.DataFrame | None = None,
-    segs: pd.DataFrame | None = None,
     side_relief: pd.DataFrame | None = None,
 ) -> TrendsReport:
     """Compute every table of ``stretchlog trends`` for a log.
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     catalog : Catalog, optional
         For names and muscle groups (default: the built-in catalog).
     today : date-like, optional
         For the streak "as of today" (default: the computer's date).
-    ses, segs : DataFrame, optional
-        The log's session and segment tables, as an :class:`~stretchlog.analysis.Analysis`
-        holds them (computed here otherwise).
     side_relief : DataFrame, optional
         Left vs right relief per one-sided stretch from the relief model
         (:attr:`stretchlog.analysis.Analysis.side_relief`); the left/right table shows
@@ -119,19 +115,17 @@ def trends_report(
     >>> list(r.tables())[:3]
     ['safety_flags', 'tightness_by_stretch_side', 'tightness_by_stretch']
     """
-    cat = catalog if catalog is not None else load_catalog()
-    ses = session_table(bouts) if ses is None else ses
-    segs = segment_table(bouts) if segs is None else segs
-    weekly = weekly_pain(ses)
+    t = tables_of(data, catalog)
+    bouts, cat = t.bouts, t.catalog
     levels = tightness_levels(bouts, catalog=cat)
     return TrendsReport(
-        flags=safety_flags(bouts, ses=ses, segs=segs, catalog=cat),
+        flags=safety_flags(t),
         by_stretch_side=levels["stretch_side"],
         by_stretch=levels["stretch"],
         by_muscle_group=levels["muscle_group"],
         overall=levels["all"],
         needs_more_work=needs_more_work(levels["stretch_side"]),
         sides=side_asymmetry(bouts, catalog=cat, side_relief=side_relief),
-        pain=pain_over_time(bouts, ses=ses, weekly=weekly),
-        habits=habits(bouts, ses=ses, weekly=weekly, today=today),
+        pain=pain_over_time(t),
+        habits=habits(t, today=today),
     )

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from stretchlog.log._runs import run_starts
-from stretchlog.log.catalog import Catalog, load_catalog
-from stretchlog.model.sessions import sessions as session_table
+from stretchlog.log.catalog import Catalog
+from stretchlog.model.tables import LogTables, tables_of
 from stretchlog.trends.fit import day_numbers, fit_trend
 from stretchlog.trends.sides import single_bout_relief
 from stretchlog.words import iso_day, signed
@@ -201,10 +201,9 @@ def _worsening(ses: pd.DataFrame) -> list[SafetyFlag]:
     return []
 
 
-def _raised(
-    bouts: pd.DataFrame, segs: pd.DataFrame | None, catalog: Catalog | None
-) -> list[SafetyFlag]:
-    rel = single_bout_relief(bouts, segs)
+def _raised(t: LogTables) -> list[SafetyFlag]:
+    bouts = t.bouts
+    rel = single_bout_relief(t)
     if rel.empty:
         return []
     log_end = bouts["date"].max()
@@ -234,7 +233,7 @@ def _raised(
     ]
     if agg.empty:
         return []
-    cat = catalog if catalog is not None else load_catalog()
+    cat = t.catalog
     typed = bouts.drop_duplicates("stretch_id").set_index("stretch_id")["stretch"]
     flags = []
     for sid, r in agg.iterrows():
@@ -267,21 +266,18 @@ def _raised(
 
 
 def safety_flags(
-    bouts: pd.DataFrame,
+    data: LogTables | pd.DataFrame,
     *,
-    ses: pd.DataFrame | None = None,
-    segs: pd.DataFrame | None = None,
     catalog: Catalog | None = None,
 ) -> tuple[SafetyFlag, ...]:
     """Check a log for the three safety signals, strongest first.
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
-    ses, segs : DataFrame, optional
-        :func:`stretchlog.model.sessions` and :func:`stretchlog.model.segments` of ``bouts``,
-        if already computed.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
     catalog : Catalog, optional
         For stretch names.
 
@@ -302,10 +298,12 @@ def safety_flags(
     >>> flags[0].disclaimer.startswith("This is advice read from your own log, not a diagnosis")
     True
     """
+    t = tables_of(data, catalog)
+    bouts = t.bouts
     if bouts.empty:
         return ()
-    s = ses if ses is not None else session_table(bouts)
-    flags = _high_pain(s) + _worsening(s) + _raised(bouts, segs, catalog)
+    s = t.sessions
+    flags = _high_pain(s) + _worsening(s) + _raised(t)
     rank = {sev: i for i, sev in enumerate(SEVERITIES)}
     flags.sort(key=lambda f: (rank[f.severity], not f.ongoing, _neg_date(f.last_date)))
     return tuple(flags)

@@ -21,12 +21,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.log._runs import run_starts
 from stretchlog.log.catalog import Catalog, load_catalog
-from stretchlog.model.segments import segments as segment_table
-from stretchlog.trends.tightness import stretch_info
+from stretchlog.model.tables import LogTables, tables_of
+from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.trends.fit import day_numbers, fit_mean
+from stretchlog.trends.tightness import stretch_info
 from stretchlog.words import signed
 
 __all__ = [
@@ -69,15 +69,15 @@ SIDE_COLUMNS = [
 ]
 
 
-def single_bout_relief(bouts: pd.DataFrame, segs: pd.DataFrame | None = None) -> pd.DataFrame:
+def single_bout_relief(data: LogTables | pd.DataFrame) -> pd.DataFrame:
     """The relief of every bout that had a pain reading just before and just after it alone.
 
     Parameters
     ----------
-    bouts : DataFrame
-        As returned by :func:`stretchlog.read_log`.
-    segs : DataFrame, optional
-        :func:`stretchlog.model.segments` of ``bouts``, if already computed.
+    data : LogTables or DataFrame
+        The log's tables (:class:`stretchlog.model.tables.LogTables`, as an
+        :class:`~stretchlog.Analysis` holds them), or its bouts as returned by
+        :func:`stretchlog.read_log`.
 
     Returns
     -------
@@ -97,9 +97,11 @@ def single_bout_relief(bouts: pd.DataFrame, segs: pd.DataFrame | None = None) ->
     [['pigeon-pose', 'left', 1.0]]
     """
     cols = ["session_id", "date", "stretch_id", "side", "start_pain", "end_pain", "relief"]
+    t = tables_of(data)
+    bouts = t.bouts
     if bouts.empty:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in cols})
-    seg = segs if segs is not None else segment_table(bouts)
+    seg = t.segments
     one = seg.loc[seg["kind"].eq("bouts") & seg["n_bouts"].eq(1)]
     # each bout alone in its segment, with that segment's readings (in the bouts' order)
     at = pd.Index(one["segment_id"]).get_indexer(bouts["segment_id"])
