@@ -45,7 +45,7 @@ def sample():
         "effects_by_side": by_side.effects,
         "sides": by_side.sides,
         "lasting": lasting_relief(bouts),
-        "pain": pain_over_time(bouts, ses=ses),
+        "pain": pain_over_time(bouts),
         "curve": tightness_curve(bouts),
         "trends": tightness_trends(bouts),
         "asymmetry": side_asymmetry(bouts),
@@ -199,8 +199,11 @@ def test_forest_follows_the_ranking_and_names_harm_in_words(sample, clean_pyplot
     ranked = ranked.str.slice(0, 1).str.upper() + ranked.str.slice(1)
     assert names == ranked.tolist()
     texts = [t.get_text() for t in ax.texts]
-    worse = [t for t in texts if t.endswith("worse")]
+    worse = [t for t in texts if "worse" in t]
     assert len(worse) == int(eff["harmful"].sum()) >= 1
+    # each row says its verdict in words, the same word as the effects table
+    said = [t.split(":")[0] for t in texts if ":" in t]
+    assert said == eff.sort_values("rank")["verdict"].tolist()
     assert ax.get_xlabel() == "pain relief per bout (points on the 0-10 scale; right = less pain)"
     assert any(line.get_xdata()[0] == 0 for line in ax.get_lines() if len(line.get_xdata()) == 2)
 

@@ -51,8 +51,8 @@ def effects(
         raise typer.BadParameter(
             f"choose one of {', '.join(FORMATS)} (got {fmt!r})", param_hint="--format"
         )
-    from stretchlog.cli import common as cli
     import stretchlog.analysis  # noqa: F401  (imports first: _load then turns garbage collection back on)
+    from stretchlog.cli import common as cli
 
     an = cli._analysis(log, catalog, to_stderr=fmt != "table")
     report = an.relief_by_side if by_side else an.relief
@@ -66,7 +66,7 @@ def effects(
 
 
 #: The name and version of the shape ``--format json`` writes (see docs/api.md).
-JSON_FORMAT = "stretchlog.effects/1"
+JSON_FORMAT = "stretchlog.effects/2"
 
 
 def json_text(an, *, by_side: bool) -> str:
@@ -100,7 +100,8 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from stretchlog.effects.relief import EVIDENCE, RANK_QUANTILE
+    from stretchlog.effects.relief import RANK_QUANTILE
+    from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
     from stretchlog.words import chance, number
 
     eff = report.effects
@@ -119,57 +120,56 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Stretch", ratio=3, min_width=12)
+    table.add_column("Verdict", ratio=2, min_width=8)
     table.add_column("Relief per bout", justify="right", width=6)
     table.add_column("Likely range", justify="right", no_wrap=True, min_width=8)
-    table.add_column("Counts on", justify="right", width=6)
-    table.add_column("Chance it helps", justify="right", width=6)
-    table.add_column("Evidence", ratio=2, min_width=8)
+    table.add_column("Chance you feel it", justify="right", width=7)
     table.add_column("Sessions", justify="right", no_wrap=True)
     for rec in eff.itertuples(index=False):
         if rec.effect != rec.effect:  # no estimate
             table.add_row(
                 "",
                 escape(rec.name),
+                "cannot separate (see below)" if rec.verdict == "cannot separate"
+                else "not enough data yet (see below)",
                 "?",
                 "",
                 "",
-                "",
-                "cannot separate (see below)" if rec.evidence == "cannot separate"
-                else "not enough data yet (see below)",
                 str(rec.n_sessions),
                 style="dim",
             )
             continue
-        name = escape(rec.name)
-        if rec.harmful:
-            name += " [bold red](makes pain worse)[/]"
-        evidence = rec.evidence.replace(" - ", ": ")
+        verdict = rec.verdict
+        if verdict in ("no clear effect", "may help") and rec.evidence.startswith("too little"):
+            verdict += ": try it more"
+        style = {"helps": "bold green", "makes it worse": "bold red", "slightly worse": "red"}.get(rec.verdict)
         table.add_row(
             str(rec.rank),
-            name,
+            escape(rec.name),
+            f"[{style}]{verdict}[/]" if style else verdict,
             number(rec.effect, bare_zero=True),
             f"{number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)}",
-            number(rec.cautious, bare_zero=True),
-            chance(rec.p_helps),
-            evidence,
+            chance(rec.p_felt),
             str(rec.n_sessions),
         )
     console.print(table)
-    strong, some = EVIDENCE[0], EVIDENCE[1]
     legend = [
+        f"[bold]Verdict[/]: judged against the relief you would feel, {FELT_RELIEF:g} points a bout (a "
+        f"routine of {BOUTS_PER_ROUTINE} such bouts makes the {MCID_POINTS:g}-point change people notice). "
+        "[bold]helps[/] = the whole likely range is above that; [bold]may help[/] = surely some relief, "
+        "maybe less than that; [bold]no clear effect[/] = the log cannot tell yet; [bold]too small to "
+        f"feel[/] = less than {FELT_RELIEF:g} either way, however sure; [bold]makes it worse[/] / "
+        "[bold]slightly worse[/] = the pain surely goes up after it.",
         "[bold]Relief per bout[/]: points less pain (0-10 scale) after one bout - one row of your log - done "
         "first in a session; adjusted for regression to the mean (a high first reading tends to come down by "
         "itself) and for the order of stretches. A one-sided stretch done on both sides is two bouts, so its "
         "relief per use is about twice this.",
         "[bold]Likely range[/]: the true relief lies in this range with 95% probability. Each estimate is pulled "
         "a little toward your average stretch, more so the less you have tried it.",
-        f"[bold]Counts on[/]: the relief it gives at least, with {1 - RANK_QUANTILE:.0%} probability. "
-        "[bold]The list is ranked by this figure[/], so a stretch tried only a few times cannot come first "
-        "on a lucky day.",
-        "[bold]Chance it helps[/]: the probability that the true relief is above 0 (a normal approximation).",
-        f"[bold]Evidence[/]: {strong[0]} = {strong[1]}+ sessions and a precise estimate (about +/-"
-        f"{2 * strong[2]:.1f}); {some[0]} = {some[1]}+ sessions (about +/-{2 * some[2]:.1f}); otherwise "
-        "too little data - try it more.",
+        f"[bold]Chance you feel it[/]: the probability that the true relief is at least {FELT_RELIEF:g} "
+        "points a bout.",
+        f"[bold]Order[/]: by verdict, then by the relief a stretch gives at least, with {1 - RANK_QUANTILE:.0%} "
+        "probability, so a stretch tried only a few times cannot come first on a lucky day.",
     ]
     for line in legend:
         console.print(line)

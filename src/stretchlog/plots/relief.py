@@ -11,23 +11,26 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from stretchlog.model.thresholds import FELT_RELIEF
 from stretchlog.plots.style import (
     EVIDENCE_STYLE,
     HARMFUL_STYLE,
     INK,
     INSEPARABLE_STYLE,
-    NO_FIGURE_STYLE,
     MUTED,
+    NO_FIGURE_STYLE,
     OKABE_ITO,
     SIDE_STYLE,
+    SOFT_BAND,
+    VERDICT_STYLE,
     display_names,
-    evidence_style,
     get_axes,
     legend_below,
     no_data,
     tidy_axes,
     titles,
     truthy,
+    verdict_style,
 )
 from stretchlog.words import signed_label
 
@@ -169,11 +172,14 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
     hi = _floats(frame, "ci_high", eff)
     n_bouts = _floats(frame, "n_bouts", np.full(n, np.nan))
     evidence = frame["evidence"].tolist() if "evidence" in frame else [""] * n
+    verdict = frame["verdict"].tolist() if "verdict" in frame else [""] * n
     harmful = frame["harmful"].tolist() if "harmful" in frame else [False] * n
     used: dict[str, dict] = {}
+    if "verdict" in frame:  # the band of relief too small to feel, either way
+        ax.axvspan(-FELT_RELIEF, FELT_RELIEF, color=SOFT_BAND, zorder=0, linewidth=0)
     for i in range(n):
         if not np.isfinite(eff[i]):
-            if str(evidence[i]) == "cannot separate":
+            if "cannot separate" in (str(evidence[i]), str(verdict[i])):
                 style = INSEPARABLE_STYLE
                 _right_text(ax, i, "no estimate: cannot be told apart (see the notes)", muted=True)
             else:
@@ -183,7 +189,7 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
                        zorder=1)
             used[style["label"]] = style
             continue
-        style = evidence_style(evidence[i], harmful[i])
+        style = verdict_style(verdict[i], evidence[i], harmful[i])
         used[style["label"]] = style
         ax.hlines(i, lo[i], hi[i], color=style["color"], linestyle=style["ls"],
                   linewidth=style["lw"], zorder=2)
@@ -191,16 +197,25 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
                 color=style["color"], markeredgewidth=1.6, zorder=3,
                 markerfacecolor=style["color"] if style["filled"] else "white")
         text = f"{signed_label(eff[i])}  ({signed_label(lo[i])} to {signed_label(hi[i])})"
-        if np.isfinite(n_bouts[i]):
+        worse = style is HARMFUL_STYLE or str(verdict[i]) in ("slightly worse", "makes it worse")
+        if str(verdict[i]) in VERDICT_STYLE:  # the verdict in words (the tables give the bouts)
+            text = f"{verdict[i]}: {text}"
+        elif np.isfinite(n_bouts[i]):
             text += f", {int(n_bouts[i])} bouts"
-        if style is HARMFUL_STYLE:
+        if worse and str(verdict[i]) not in VERDICT_STYLE:
             text += ": worse"
-        _right_text(ax, i, text, warn=style is HARMFUL_STYLE)
+        _right_text(ax, i, text, warn=worse)
     _y_names(ax, list(display_names(frame)))
     _xlim(ax, lo, hi, eff)
     _zero_line(ax)
-    order = [s["label"] for s in (*EVIDENCE_STYLE.values(), HARMFUL_STYLE, INSEPARABLE_STYLE, NO_FIGURE_STYLE)]
-    _legend_below(ax, [_handle(used[k]) for k in order if k in used], n)
+    order = [s["label"] for s in (*VERDICT_STYLE.values(), *EVIDENCE_STYLE.values(), HARMFUL_STYLE,
+                                  INSEPARABLE_STYLE, NO_FIGURE_STYLE)]
+    handles = [_handle(used[k]) for k in dict.fromkeys(order) if k in used]
+    if "verdict" in frame:
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(color=SOFT_BAND, label=f"too small to feel (under {FELT_RELIEF:g} a bout)"))
+    _legend_below(ax, handles, n)
     return ax
 
 

@@ -24,6 +24,8 @@ __all__ = [
     "INSEPARABLE_STYLE",
     "NO_FIGURE_STYLE",
     "evidence_style",
+    "verdict_style",
+    "VERDICT_STYLE",
     "SIDE_STYLE",
     "get_axes",
     "titles",
@@ -54,6 +56,8 @@ INK = "#222222"
 #: Characters per subtitle line: fits an 8-inch chart whose Axes start 2 inches in.
 SUBTITLE_WIDTH = 78
 MUTED = "#555555"
+#: The band of relief too small to feel (light enough for print, dark enough for screens).
+SOFT_BAND = "#EBEBEB"
 GRID = "#E3E3E3"
 
 #: How each evidence level is drawn: colour, marker, fill, interval line style and legend text.
@@ -64,6 +68,22 @@ EVIDENCE_STYLE = {
                  label="some evidence"),
     "too little data": dict(color=OKABE_ITO["grey"], marker="o", filled=False, ls="--", lw=1.4,
                             label="too little data (try it more)"),
+}
+#: How each relief verdict is drawn (:mod:`stretchlog.effects.verdicts`); the words
+#: are in the text beside each line too, so colour is never the only cue.
+VERDICT_STYLE = {
+    "helps": dict(color=OKABE_ITO["blue"], marker="o", filled=True, ls="-", lw=2.4,
+                  label="helps: relief you would feel"),
+    "may help": dict(color=OKABE_ITO["bluish green"], marker="D", filled=True, ls="-", lw=1.8,
+                     label="may help: sure, maybe too small to feel"),
+    "no clear effect": dict(color=OKABE_ITO["grey"], marker="o", filled=False, ls="--", lw=1.4,
+                            label="no clear effect yet (try it more)"),
+    "too small to feel": dict(color=OKABE_ITO["grey"], marker="s", filled=True, ls="-", lw=1.4,
+                              label="too small to feel"),
+    "slightly worse": dict(color=OKABE_ITO["vermillion"], marker="X", filled=False, ls="-", lw=1.8,
+                           label="slightly worse"),
+    "makes it worse": dict(color=OKABE_ITO["vermillion"], marker="X", filled=True, ls="-", lw=2.4,
+                           label="makes it worse (ease off)"),
 }
 #: A stretch the log cannot tell apart from another one (no estimate).
 INSEPARABLE_STYLE = dict(color=OKABE_ITO["grey"], marker="", filled=False, ls=":", lw=1.0,
@@ -98,6 +118,19 @@ def evidence_style(evidence: object, harmful: object = False) -> dict:
         if text.startswith(key):
             return style
     return EVIDENCE_STYLE["too little data"]
+
+
+def verdict_style(verdict: object, evidence: object = "", harmful: object = False) -> dict:
+    """The style of one estimate by its verdict; frames without verdicts fall back to
+    :func:`evidence_style`. A harmful stretch is always drawn as making pain worse."""
+    text = str(verdict).strip().lower() if verdict is not None else ""
+    if text in ("slightly worse", "makes it worse"):
+        return VERDICT_STYLE[text]
+    if truthy(harmful):
+        return HARMFUL_STYLE
+    if text in VERDICT_STYLE:
+        return VERDICT_STYLE[text]
+    return evidence_style(evidence, harmful)
 
 
 def truthy(value: object) -> bool:

@@ -19,8 +19,8 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stretchlog.routine.types import DISCLAIMER, Routine, RoutineItem
 from stretchlog.routine.text import ROLE_MARK, duration, marks_legend
+from stretchlog.routine.types import DISCLAIMER, Routine, RoutineItem
 from stretchlog.words import joined
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,9 +39,9 @@ SOFT = "#E6E6E6"
 def _short_reason(i: RoutineItem) -> str:
     if i.role == "works":
         ev = f", {i.evidence} evidence" if i.evidence in ("strong", "some") else ""
-        return f"eases ~{i.effect:.1f} points/bout ({i.n_bouts} bouts{ev})"
+        return f"helps: ~{i.effect:.1f} points/bout ({i.n_bouts} bouts{ev})"
     if i.role == "may help":
-        return f"may ease ~{i.effect:.1f} points/bout; not sure yet ({i.n_bouts} bouts)"
+        return f"may help: ~{i.effect:.1f} points/bout, maybe too little to feel ({i.n_bouts} bouts)"
     if i.role == "experiment":
         return "experiment: rate pain before and after"
     if i.role == "extra round":

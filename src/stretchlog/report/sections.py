@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from stretchlog import plots
+from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
 from stretchlog.words import chance, number, plural, share_of
 
 __all__ = [
@@ -129,26 +130,31 @@ def relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: list
         charts.append(uri)
         out.append(_figure(uri, "Relief per bout for each stretch with 95% intervals",
                            "Dots are the estimates, lines the 95% intervals; right of the zero line means "
-                           "less pain. Stretches are in ranking order (by the relief each gives at least)."))
+                           "less pain. Stretches are in ranking order (by verdict, then by the relief each gives at least)."))
         rows = []
         for r in eff.itertuples(index=False):
             has = not pd.isna(r.effect)
             rows.append([
                 "" if pd.isna(r.rank) else int(r.rank),
                 r.name,
+                str(r.verdict) if has else (str(r.reason) or str(r.verdict)),
                 number(r.effect, 2, signed=True) if has else (
-                    "cannot tell" if r.evidence == "cannot separate" else "not yet"),
+                    "cannot tell" if r.verdict == "cannot separate" else "not yet"),
                 f"{number(r.ci_low, 2, signed=True)} to {number(r.ci_high, 2, signed=True)}" if has else "",
-                chance(r.p_helps) if has else "",
+                chance(r.p_felt) if has else "",
                 int(r.n_bouts),
                 int(r.n_sessions),
-                ("makes pain worse" if bool(r.harmful) else str(r.evidence)) if has else str(r.reason or r.evidence),
             ])
-        out.append(_table(["Rank", "Stretch", "Relief per bout", "95% interval", "Chance it helps",
-                           "Bouts", "Sessions", "Evidence"], rows, numeric={0, 2, 3, 4, 5, 6}))
+        out.append(_table(["Rank", "Stretch", "Verdict", "Relief per bout", "95% interval",
+                           "Chance you feel it", "Bouts", "Sessions"], rows, numeric={0, 3, 4, 5, 6, 7}))
         out.append(paragraph(
-            "Chance it helps: how likely the true relief is above zero (a normal approximation). "
-            "Evidence: strong or some data, or too little (try it more)."
+            f"Verdict: judged against the relief you would feel, {FELT_RELIEF:g} points a bout (a routine "
+            f"of {BOUTS_PER_ROUTINE} such bouts makes the {MCID_POINTS:g}-point change people notice). "
+            "Helps: the whole 95% interval is above that. May help: surely some relief, maybe less than "
+            "that. No clear effect: the log cannot tell yet. Too small to feel: less than "
+            f"{FELT_RELIEF:g} either way, however sure. Makes it worse / slightly worse: the pain surely "
+            f"goes up after it. Chance you feel it: how likely the true relief is at least {FELT_RELIEF:g} "
+            "points a bout. Stretches are ranked by verdict, then by the relief each gives at least."
         ))
     if len(report.groups):
         out.append("<h3>Stretches your log cannot tell apart</h3>")
