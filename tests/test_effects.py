@@ -247,9 +247,11 @@ def test_edge_cases_give_clear_answers(case):
     if case == "one session":
         assert any("Only 1 session" in n for n in rep.notes)
         assert (est["evidence"] == "too little data - try it more").all()
-    if case == "all zero":
-        assert any("Every pain reading is 0" in n for n in rep.notes)
-    if case in ("all zero", "constant"):
+    if case == "all zero":  # nothing to relieve: no figure, and the reason says so
+        assert any("done with the pain at 0" in n for n in rep.notes)
+        assert eff["effect"].isna().all() and eff["verdict"].eq("not enough data").all()
+        assert eff["reason"].str.contains("already at 0").all() and not eff["harmful"].any()
+    if case == "constant":
         assert (est["effect"].abs() < 1e-9).all()
         assert not est["harmful"].any()
     if case == "one stretch":

@@ -62,7 +62,7 @@ def test_effects_says_what_is_missing_instead_of_a_number(log):
     # was: "Reclining hip stretch 0.7, likely range -4.8 to 6.3, chance it helps 83%"
     rows = json.loads(run("effects", log, "-f", "json", stdout=True))["effects"]
     assert all(r["effect"] is None and r["ci_low"] is None for r in rows)
-    assert "Only 2 sessions so far: a stretch needs 3 sessions with pain rated before and after it" in out
+    assert "Only 2 sessions with some pain to relieve so far: a stretch needs 3 sessions with pain rated before and after it" in out
     assert "session(s)" not in out
 
 

@@ -102,7 +102,7 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
 
     from stretchlog.effects.relief import RANK_QUANTILE
     from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
-    from stretchlog.words import chance, number
+    from stretchlog.words import chance, number, plural
 
     eff = report.effects
     bouts = an.bouts
@@ -112,8 +112,8 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
         )
         return
     console.print(
-        f"[bold]Which stretches relieve your pain[/] - from {report.n_sessions} sessions and "
-        f"{len(bouts)} bouts in {escape(source)}"
+        f"[bold]Which stretches relieve your pain[/] - from {plural(an.summary.n_sessions, 'session')} and "
+        f"{plural(len(bouts), 'bout')} in {escape(source)}"
     )
     from rich import box
 

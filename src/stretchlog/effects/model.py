@@ -53,6 +53,7 @@ class Design:
     kpos: np.ndarray  # 0-based position of the segment in its session
     segs: pd.DataFrame = field(repr=False)
     centre: float = float("nan")
+    n_at_floor: int = 0  # segments left out because they started at 0 pain
 
     @property
     def A(self) -> np.ndarray:
@@ -91,6 +92,12 @@ def build_design(
     :func:`stretchlog.model.segments` of ``bouts``.
     """
     segs = segs[segs["relief"].notna()].reset_index(drop=True)
+    # A stretch done with the pain already at 0 cannot show relief (the scale has no room
+    # below it): its segment says nothing about the stretch, only about the floor, and kept
+    # in the fit it drags down the relief credited to late places in a session, which the
+    # stretches usually done there then take back as too much relief of their own.
+    at_floor = segs["start_pain"].to_numpy(float) <= 0
+    segs = segs[~at_floor].reset_index(drop=True)
     sid = segs["segment_id"].to_numpy()
     X, units = count_matrix(bouts["segment_id"].to_numpy(), unit.to_numpy(), sid)
     bout_seg = bouts["segment_id"]
@@ -119,6 +126,7 @@ def build_design(
         kpos=kpos,
         segs=segs,
         centre=centre,
+        n_at_floor=int(at_floor.sum()),
     )
 
 

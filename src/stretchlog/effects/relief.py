@@ -244,6 +244,8 @@ def relief_report(
     if by_side:
         unit = unit + "|" + side
     d = build_design(bouts, unit, t.segments)
+    if len(d.y) == 0:
+        return _all_at_floor(bouts, unit, d, t.names, cols, by_side)
     an = analyse(d)
     f = an.fit
     tq = _tq(alpha, f.df)
@@ -310,7 +312,7 @@ def relief_report(
     frame = frame.reset_index(drop=True)[cols]
     for c in ("n_bouts", "n_sessions", "n_segments", "n_single"):
         frame[c] = frame[c].astype("int64")
-    sides = side_table(frame, mean, cov, est, tq) if by_side else empty(SIDE_COLUMNS)
+    sides = side_table(frame, mean, cov, est, tq, f.df, alpha) if by_side else empty(SIDE_COLUMNS)
     return ReliefReport(
         effects=frame,
         groups=groups.drop(columns="units"),
@@ -321,6 +323,36 @@ def relief_report(
         n_segments=f.n_segments,
         reading_sd=f.reading_sd,
         bout_sd=f.bout_sd,
+    )
+
+
+def _all_at_floor(bouts, unit, d, names, cols, by_side) -> ReliefReport:
+    """Every stretch was done with the pain at 0: no relief can show, for any of them."""
+    units = sorted(unit.unique())
+    g = pd.DataFrame({"unit": unit.to_numpy(), "session": bouts["session_id"].to_numpy()}).groupby("unit")
+    frame = pd.DataFrame({"n_bouts": g.size(), "n_sessions": g["session"].nunique()}).reindex(units)
+    frame["n_segments"] = 0
+    frame["n_single"] = 0
+    frame["bouts_per_use"] = np.nan
+    frame["stretch"] = [u.split("|")[0] for u in units]
+    frame["side"] = [u.split("|")[1] if "|" in u else "" for u in units]
+    frame["name"] = [names.get(s, s) + (f" ({sd})" if by_side and sd != "both" else "")
+                     for s, sd in zip(frame["stretch"], frame["side"])]
+    frame["unit"] = "per bout"
+    for c in ("effect", "ci_low", "ci_high", "cautious", "p_helps", "p_felt", "per_use", "raw_effect", "raw_se"):
+        frame[c] = np.nan
+    frame["harmful"] = False
+    frame["evidence"] = TOO_LITTLE
+    frame["verdict"] = "not enough data"
+    frame["rank"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["reason"] = ("every time it was done the pain was already at 0: there was nothing to "
+                       "relieve, so no relief can show; rate it on a day with some pain")
+    frame = frame.sort_values("n_bouts", ascending=False, kind="stable").reset_index(drop=True)[cols]
+    return ReliefReport(
+        frame, empty(GROUP_COLUMNS), empty(SIDE_COLUMNS), empty(MODEL_COLUMNS),
+        ("Every stretch was done with the pain at 0: there was no pain to relieve, so no stretch "
+         "can show relief.",),
+        n_sessions=int(bouts["session_id"].nunique()), n_segments=0,
     )
 
 

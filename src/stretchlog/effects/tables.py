@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats as st
 
+from stretchlog.effects._inference import stand_out
 from stretchlog.effects.model import FIRST, FIRST_START, MIN_CHAINED_SESSIONS, POSITION, REST
-from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
+from stretchlog.model.thresholds import FELT_RELIEF, MIN_SESSIONS_FOR_FIGURE
 from stretchlog.words import joined, plural
 
 __all__: list[str] = []  # internal module
@@ -155,10 +157,19 @@ def groups_table(an, names: dict[str, str], f, tq: float) -> pd.DataFrame:
 
 
 def side_table(
-    frame: pd.DataFrame, mean: np.ndarray, cov: np.ndarray, est: list[str], tq: float
+    frame: pd.DataFrame, mean: np.ndarray, cov: np.ndarray, est: list[str], tq: float,
+    df: float = np.inf, alpha: float = 0.05,
 ) -> pd.DataFrame:
-    """Left minus right per sided stretch, from the joint (pooled) estimates ``mean``, ``cov`` over ``est``."""
+    """Left minus right per sided stretch, from the joint (pooled) estimates ``mean``, ``cov`` over ``est``.
+
+    A side is called better (``imbalance``) only when the difference stands out after
+    testing every sided stretch together (Benjamini-Hochberg at ``alpha``: with a
+    dozen stretches, one lucky one in twenty would otherwise show up) **and** is at
+    least :data:`~stretchlog.model.thresholds.FELT_RELIEF` points a bout, a difference
+    a person would feel.
+    """
     rows = []
+    pvals: list[float] = []
     pos = {u: i for i, u in enumerate(est)}
     for sid, grp in frame.groupby("stretch", sort=False):
         sides = dict(zip(grp["side"], grp.index))
@@ -191,7 +202,7 @@ def side_table(
         diff = float(mean[i] - mean[j])
         se = float(np.sqrt(max(cov[i, i] + cov[j, j] - 2 * cov[i, j], 0.0)))
         lo, hi = diff - tq * se, diff + tq * se
-        credible = bool(lo > 0 or hi < 0)
+        pvals.append(2 * float(st.t.sf(abs(diff) / se, df)) if se > 0 else (0.0 if diff else 1.0))
         rows.append(
             {
                 "stretch": sid,
@@ -201,11 +212,20 @@ def side_table(
                 "difference": diff,
                 "ci_low": lo,
                 "ci_high": hi,
-                "imbalance": credible,
-                "better_side": ("left" if diff > 0 else "right") if credible else "",
+                "imbalance": False,  # decided below, over every sided stretch together
+                "better_side": "",
             }
         )
-    return pd.DataFrame(rows, columns=SIDE_COLUMNS) if rows else empty(SIDE_COLUMNS)
+    if not rows:
+        return empty(SIDE_COLUMNS)
+    out = pd.DataFrame(rows, columns=SIDE_COLUMNS)
+    tested = out["difference"].notna().to_numpy()
+    clear = np.zeros(len(out), dtype=bool)
+    clear[tested] = stand_out(np.asarray(pvals), alpha)
+    clear &= out["difference"].abs().to_numpy(float) >= FELT_RELIEF
+    out["imbalance"] = clear
+    out["better_side"] = np.where(clear, np.where(out["difference"] > 0, "left", "right"), "")
+    return out
 
 
 def model_table(an, tq) -> pd.DataFrame:
@@ -265,16 +285,24 @@ def fit_notes(an, bouts) -> tuple[str, ...]:
             f"{ends0:.0%} of the stretches between two readings ended at 0 pain: relief cannot go "
             "below 0, so effects are understated (most for strong stretches)."
         )
-    if len(segs) and float(np.nanmax(segs["start_pain"].to_numpy(float))) == 0:
+    floor = an.design.n_at_floor
+    if floor and not len(segs):
         notes.append(
-            "Every pain reading is 0: there was no pain to relieve, so no stretch can show relief."
+            "Every stretch was done with the pain at 0: there was no pain to relieve, so no "
+            "stretch can show relief."
         )
-    elif len(segs) and float(np.abs(segs["relief"]).max()) == 0:
+    elif floor:
+        notes.append(
+            f"{plural(floor, 'stretch', 'stretches')} between two readings started with the pain "
+            "already at 0: with nothing to relieve they cannot show relief, so they are left out "
+            "of the relief figures."
+        )
+    if len(segs) and float(np.abs(segs["relief"]).max()) == 0:
         notes.append("Pain never changed across a stretch: every estimate is 0 relief.")
     if an.fit.n_sessions < 5:
         n = an.fit.n_sessions
         notes.append(
-            f"Only {plural(n, 'session')} so far: a stretch needs "
+            f"Only {plural(n, 'session')} with some pain to relieve so far: a stretch needs "
             f"{MIN_SESSIONS_FOR_FIGURE} sessions with pain rated before and after it before it gets "
             "a figure, and the "
             "figures settle after about 10; keep logging."
