@@ -8,7 +8,22 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-__all__ = ["stand_out", "t_quantile"]
+__all__ = ["stand_out", "t_quantile", "claim_alpha", "CLAIM_FAMILIES"]
+
+#: The kinds of claim the effects page makes beside relief: relief that lasts to the
+#: next session, longer holds doing more, and one side easing more than the other.
+CLAIM_FAMILIES = 3
+
+
+def claim_alpha(alpha: float) -> float:
+    """The level each kind of claim is tested at: a share of ``alpha`` (Bonferroni over
+    the kinds, Benjamini-Hochberg within each), so that a log with no such effects gets
+    any lasting, dose or side claim at most ``alpha`` of the time.
+
+    >>> round(claim_alpha(0.05), 4)
+    0.0167
+    """
+    return alpha / CLAIM_FAMILIES
 
 
 def stand_out(p: np.ndarray, alpha: float) -> np.ndarray:

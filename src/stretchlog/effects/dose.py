@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from stretchlog.effects._inference import stand_out, t_quantile
+from stretchlog.effects._inference import claim_alpha, stand_out, t_quantile
 from stretchlog.effects.model import analyse, build_design
 from stretchlog.effects.tables import empty
 from stretchlog.log.catalog import Catalog
 from stretchlog.model.tables import LogTables, tables_of
+from stretchlog.model.thresholds import FELT_RELIEF
 
 __all__ = ["dose_response", "DOSE_COLUMNS"]
 
@@ -63,7 +64,9 @@ def dose_response(
         percentile of hold x reps, seconds), ``slope``, ``ci_low``/``ci_high`` and
         ``verdict`` (``more helps``, ``more does worse``, ``no clear difference`` or
         ``not enough variation``; "clear" after a Benjamini-Hochberg correction for
-        testing every stretch, so one lucky stretch in twelve does not show up).
+        testing every stretch, at a third of ``alpha`` because lasting relief and sides
+        are tested too (:func:`~stretchlog.effects._inference.claim_alpha`), and only
+        for at least 0.2 points a bout per doubling, a change a person would feel).
 
     Examples
     --------
@@ -120,7 +123,7 @@ def dose_response(
             slope[row], ci_low[row], ci_high[row] = e, e - tq * se, e + tq * se
             verdict[row] = "no clear difference"
             pv[row] = 2 * stats.t.sf(abs(e) / se, f.df) if se > 0 else np.nan
-        clear = stand_out(pv, alpha)
+        clear = stand_out(pv, claim_alpha(alpha)) & (np.abs(slope) >= FELT_RELIEF)
         verdict[clear & (slope > 0)] = "more helps"
         verdict[clear & (slope < 0)] = "more does worse"
     out["slope"], out["ci_low"], out["ci_high"] = slope, ci_low, ci_high

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from stretchlog.effects._inference import stand_out, t_quantile
+from stretchlog.effects._inference import claim_alpha, stand_out, t_quantile
 from stretchlog.effects.model import count_matrix, full_rank_columns, null_projection
 from stretchlog.effects.tables import empty
 from stretchlog.log.catalog import Catalog
@@ -67,7 +67,8 @@ def lasting_relief(
         ``stretch``, ``name``, ``lasting`` (points lower at the next session's start
         per bout; positive = lower pain next time), ``ci_low``/``ci_high``,
         ``p_lower`` (normal approximation of the probability it is above 0), ``clear``
-        (the link stands out after a Benjamini-Hochberg correction for testing every stretch),
+        (the link stands out after a Benjamini-Hochberg correction for testing every stretch,
+        at a third of ``alpha``: see :func:`~stretchlog.effects._inference.claim_alpha`),
         ``n_sessions`` (pairs whose first session had the stretch), ``n_pairs`` and
         ``reason`` (why there is no estimate, else empty).
 
@@ -151,7 +152,7 @@ def lasting_relief(
             pv[j] = pvals[pos]
     for c, values in figures.items():
         out[c] = values
-    out["clear"] = stand_out(pv, alpha)
+    out["clear"] = stand_out(pv, claim_alpha(alpha))
     icpt = k  # the intercept column of A
     reasons = [""] * k
     for j in nonest:

@@ -321,7 +321,7 @@ def relief_report(
     frame = frame.reset_index(drop=True)[cols]
     for c in ("n_bouts", "n_sessions", "n_segments", "n_single"):
         frame[c] = frame[c].astype("int64")
-    sides = side_table(frame, mean, cov, est, tq, f.df, alpha) if by_side else empty(SIDE_COLUMNS)
+    sides = side_table(frame, b, V, est, tq, f.df, alpha) if by_side else empty(SIDE_COLUMNS)
     return ReliefReport(
         effects=frame,
         groups=groups.drop(columns="units"),
