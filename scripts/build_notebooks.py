@@ -123,7 +123,7 @@ put it at the top."""),
         (C, """\
 report = analysis.relief
 effects = analysis.effects
-columns = ["name", "effect", "ci_low", "ci_high", "p_helps", "evidence", "harmful", "rank",
+columns = ["rank", "name", "verdict", "effect", "ci_low", "ci_high", "p_felt", "evidence",
            "n_bouts", "n_sessions"]
 effects[columns].round(2)"""),
         (M, """\
@@ -131,13 +131,18 @@ effects[columns].round(2)"""),
 
 Each row is a stretch, best first. The mark is the estimated relief per bout; the line
 is its 95% interval, the range the true relief most likely lies in. Right of the
-"no change" line = less pain. Filled blue circles have strong evidence, green diamonds
-some, open grey circles too little data (try them more); a vermillion cross makes
-your pain worse: ease off it.
+"no change" line = less pain. The grey band is relief too small to feel (under 0.2
+points a bout: a bout's share of the 2-point change people notice in a ten-bout routine).
+
+Each stretch's verdict is written beside it: **helps** (the whole interval is right of
+the band: relief you would feel), **may help** (surely some relief, maybe too little to
+feel), **no clear effect** (log it more), **too small to feel** (the whole interval sits
+in the band), **makes it worse** (a vermillion cross: ease off it). `p_felt` in the
+table is the chance the relief is at least 0.2 points a bout.
 
 *What it cannot tell:* why a stretch helps, or whether it would help someone else.
-The ranking uses the cautious (left) end of each interval, so a stretch with few bouts
-ranks low even when its mark is far right: log it more."""),
+Within a verdict the ranking uses the cautious (left) end of each interval, so a stretch
+with few bouts ranks low even when its mark is far right: log it more."""),
         (C, "plots.relief_forest(effects);"),
         (M, """\
 ## Stretches the log cannot tell apart
@@ -239,7 +244,8 @@ print(trends.pain.change.why)"""),
 
 One panel per stretch: dots are your daily tightness ratings (0 = free, 10 = could
 barely do it), the line the smoothed curve, left and right apart. The panel title
-gives the verdict: looser, TIGHTER (in orange), no clear change, or not enough data.
+gives the verdict: clearly or slowly looser, TIGHTER (in orange), flat (no change you
+would feel), not sure yet, or not enough data.
 
 *What it cannot tell:* a tightness rating is a feeling; a change may reflect how you
 rate as much as the muscle."""),
@@ -297,7 +303,7 @@ whatever the card says."""),
 today = stretchlog.build_routine(analysis, minutes=minutes, seed=seed)
 plots.routine_card(today);"""),
         (C, """\
-columns = ["position", "name", "role", "dose", "seconds", "effect", "ci_low", "evidence", "reason"]
+columns = ["position", "name", "role", "dose", "seconds", "verdict", "effect", "ci_low", "reason"]
 today.to_frame()[columns].round(2)"""),
         (M, """\
 ## What works first, when pain flares

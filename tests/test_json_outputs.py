@@ -57,7 +57,7 @@ def test_catalog_json_stays_free_of_pandas():
 
 def test_trends_json_names_its_shape():
     doc = json.loads(run("trends", str(SAMPLE), "--format", "json").stdout)
-    assert doc["format"] == "stretchlog.trends/1"
+    assert doc["format"] == "stretchlog.trends/2"
     assert isinstance(doc["sides"], list) and isinstance(doc["pain_trend"], list)
 
 

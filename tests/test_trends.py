@@ -18,8 +18,23 @@ import pytest
 from stretchlog.trends.habits import habits
 from stretchlog.log.reader import load_log
 from stretchlog.trends.safety import DISCLAIMER, flags_frame, safety_flags
-from stretchlog.trends.tightness import TREND_COLUMNS, needs_more_work, tightness_curve, tightness_trends
-from stretchlog.trends.fit import critical_value, direction, fit_mean, fit_trend
+from stretchlog.trends.tightness import (
+    TREND_COLUMNS,
+    VERDICTS,
+    needs_more_work,
+    tightness_curve,
+    tightness_levels,
+    tightness_trends,
+)
+from stretchlog.trends.fit import (
+    STIFF_DAYS,
+    change_call,
+    critical_value,
+    direction,
+    fit_mean,
+    fit_trend,
+    span_words,
+)
 from stretchlog.trends.pain import pain_over_time
 from stretchlog.trends.report import trends_report
 from stretchlog.analysis import analyse
@@ -34,6 +49,11 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "stretch-log.
 def bouts_of(rows: list[str], header: str = HEADER) -> pd.DataFrame:
     """Bouts of a log given as CSV rows (read with the real reader)."""
     return load_log(io.StringIO(header + "\n" + "\n".join(rows) + "\n")).bouts
+
+
+def bouts_of_text(text: str) -> pd.DataFrame:
+    """Bouts of a whole log given as CSV text."""
+    return load_log(io.StringIO(text)).bouts
 
 
 def dates(start: str, n: int, every: int = 1) -> list[str]:
@@ -108,6 +128,40 @@ def test_direction_needs_both_a_clear_interval_and_a_practical_size():
     assert direction(float("nan"), float("nan"), float("nan"), 1 / 6) == 0
 
 
+def test_change_call_needs_only_an_interval_clear_of_zero_and_an_equivalence_for_flat():
+    # any size of change is a direction once the interval leaves out 0
+    assert change_call(0.1, 0.4, 1.0) == "rising" and change_call(-3.0, -0.05, 1.0) == "falling"
+    # flat: the whole interval inside the smallest change that matters, either way
+    assert change_call(-0.9, 0.9, 1.0) == "no change" and change_call(0.0, 0.0, 1.0) == "no change"
+    # holds 0 and reaches a change that matters on either side: not sure
+    assert change_call(-1.2, 0.3, 1.0) == "not sure" and change_call(-0.2, 1.0, 1.0) == "not sure"
+    assert change_call(float("nan"), float("nan"), 1.0) == "not sure"
+    assert direction(0.1, 0.05, 0.15, 1 / 6) == 0  # direction() (pain trends) keeps its rule
+
+
+def test_change_over_the_span_and_its_words():
+    fit = fit_trend(np.arange(0, 331, 3), 6 - np.arange(0, 331, 3) / 200)  # -0.15 a month, no noise
+    est, lo, hi = fit.change
+    assert est == pytest.approx(-0.15 * 330 / 30) and lo == pytest.approx(est) == hi
+    assert [span_words(d) for d in (0, 13, 20, 60, 61, 330, 729, 800)] == [
+        "0 days", "13 days", "3 weeks", "9 weeks",
+        "2 months", "11 months", "24 months", "2.2 years",
+    ]
+
+
+def test_persistence_widens_short_logs_more_than_long_ones():
+    # the correction depends on the days logged only: more for a denser, shorter log
+    rng = np.random.default_rng(1)
+    ratio = []
+    for days, n in ((120, 40), (365, 60)):
+        d = np.sort(rng.choice(days, n, replace=False))
+        y = rng.normal(5, 1, d.size)
+        plain, wide = fit_trend(d, y), fit_trend(d, y, persistence=STIFF_DAYS)
+        assert wide.slope == plain.slope and wide.lo < plain.lo and wide.hi > plain.hi
+        ratio.append((wide.hi - wide.lo) / (plain.hi - plain.lo))
+    assert ratio[0] > ratio[1] > 1.0
+
+
 def test_signed_never_prints_minus_zero():
     assert signed(-0.01) == "+0.0"
     assert signed(-0.06) == "-0.1"
@@ -153,7 +207,48 @@ def test_loosening_with_gaps_of_months():
 def test_all_the_same_rating_is_flat_and_says_so():
     t = tightness_trends(bouts_of(tight_rows(dates("2026-01-01", 20, 3), [6] * 20)))
     assert t.iloc[0]["verdict"] == "flat"
-    assert t.iloc[0]["why"] == "the same rating every time"
+    assert t.iloc[0]["why"] == "flat: the same rating every time"
+
+
+def test_a_slow_but_clear_loosening_is_looser_slowly_with_its_size_over_the_span():
+    n = 100  # every third day for ten months, 6 down to about 5.4
+    values = np.rint(6 - 0.6 * np.arange(n) / n + np.resize([-0.4, 0.2, -0.2, 0.4, 0.0], n))
+    row = tightness_trends(bouts_of(tight_rows(dates("2026-01-01", n, 3), values))).iloc[0]
+    assert (row["verdict"], row["size"]) == ("looser", "slowly")
+    assert row["change_hi"] < 0 and -1 < row["change"] < 0
+    assert row["change"] == pytest.approx(row["slope_30d"] * 297 / 30)
+    assert row["why"].startswith("slowly looser: about 0.6 points looser over 10 months (95% int")
+    assert "less than 1 point, the smallest change you can feel" in row["why"]
+
+
+def test_flat_needs_the_interval_within_one_point_and_otherwise_it_is_not_sure_yet():
+    flat = tightness_trends(bouts_of(tight_rows(dates("2026-01-01", 60, 3), np.resize([5, 6], 60))))
+    row = flat.iloc[0]
+    assert row["verdict"] == "flat" and row["size"] == ""
+    assert -1 < row["change_lo"] <= 0 <= row["change_hi"] < 1
+    assert row["why"].startswith("flat: over 6 months it changed by somewhere between")
+    wild_rows = tight_rows(dates("2026-01-01", 8, 4), [3, 8, 4, 7, 2, 9, 5, 6])
+    wild = tightness_trends(bouts_of(wild_rows))
+    row = wild.iloc[0]
+    assert row["verdict"] == "not sure yet" and row["size"] == ""
+    assert row["change_lo"] < 0 < row["change_hi"] and max(-row["change_lo"], row["change_hi"]) >= 1
+    assert row["why"].startswith("not sure yet: over 4 weeks the change is somewhere between")
+    assert "allows no change as well as a change of 1 point or more" in row["why"]
+
+
+def test_every_level_gets_the_same_rule():
+    sim = simulate_log(days=240, seed=7)
+    levels = tightness_levels(bouts_of_text(sim.csv_text()))
+    for level, t in levels.items():
+        assert set(t["verdict"]) <= set(VERDICTS), level
+        enough = t[t["verdict"] != "not enough data"]
+        calls = [change_call(a, b, 1.0) for a, b in zip(enough["change_lo"], enough["change_hi"])]
+        words = {"rising": "tighter", "falling": "looser", "no change": "flat"}
+        want = [words.get(c, "not sure yet") for c in calls]
+        assert enough["verdict"].tolist() == want, level
+        sized = enough["verdict"].isin(["looser", "tighter"])
+        assert (enough.loc[sized, "size"].isin(["clearly", "slowly"])).all()
+        assert (enough.loc[~sized, "size"] == "").all()
 
 
 def test_levels_keys_and_custom_stretches():
@@ -212,8 +307,35 @@ def test_needs_more_work_lists_tightest_and_tightening_and_drops_stale():
     assert out["name"].tolist() == ["tight", "tighter"]
     assert out["reason"].tolist() == [
         "among the tightest now (7.0 of 10)",
-        "getting tighter (+0.5 points a month)",
+        "getting tighter (+0.5 points a month)",  # a table without the change over the span
     ]
+
+
+def test_needs_more_work_says_only_findings():
+    t = pd.DataFrame(
+        {
+            "name": ["unsure", "flat", "slow", "loose", "unsure but loose"],
+            "tightness_now": [8.0, 7.0, 4.0, 6.0, 2.0],
+            "slope_30d": [0.3, 0.0, 0.05, -0.2, -0.3],
+            "change": [2.0, 0.1, 0.5, -1.2, -1.5],
+            "verdict": ["not sure yet", "flat", "tighter", "looser", "not sure yet"],
+            "size": ["", "", "slowly", "clearly", ""],
+            "first_date": pd.to_datetime(["2025-05-01"] * 5),
+            "last_date": pd.to_datetime(["2026-03-01"] * 5),
+        }
+    )
+    out = needs_more_work(t).set_index("name")["reason"]
+    assert list(out.index) == ["unsure", "flat", "loose", "slow"]  # tightest first, then tighter
+    # "not sure yet" adds nothing: not "getting tighter", however large the estimate
+    assert out["unsure"] == "among the tightest now (8.0 of 10)"
+    assert out["flat"] == (
+        "among the tightest now (7.0 of 10), and not noticeably looser over 10 months"
+    )
+    assert out["loose"] == (
+        "among the tightest now (6.0 of 10), though clearly loosening "
+        "(about -1.2 points over 10 months)"
+    )
+    assert out["slow"] == "getting slowly tighter (about +0.5 points over 10 months)"
 
 
 # --------------------------------------------------------------------------- left and right
@@ -493,7 +615,7 @@ def test_report_on_the_sample_log():
     b = load_log(SAMPLE).bouts
     r = trends_report(b, today="2026-09-30")
     assert len(r.by_stretch_side) >= 15
-    assert set(r.by_stretch_side["verdict"]) <= {"looser", "tighter", "flat", "not enough data"}
+    assert set(r.by_stretch_side["verdict"]) <= set(VERDICTS)
     assert not r.needs_more_work.empty
     assert r.habits.streak_today == r.habits.streak_last_log
     tables = r.tables()

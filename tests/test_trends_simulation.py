@@ -28,9 +28,10 @@ from scipy.signal import lfilter
 from stretchlog.trends.habits import habits
 from stretchlog.log.reader import load_log
 from stretchlog.trends.safety import safety_flags
-from stretchlog.testing.simulate import simulate_log
-from stretchlog.trends.tightness import MIN_RATE, tightness_trends
-from stretchlog.trends.fit import direction, fit_trend
+from stretchlog import read_log
+from stretchlog.testing.simulate import DEFAULT_EFFECTS, simulate_log
+from stretchlog.trends.tightness import MIN_CHANGE, VERDICTS, tightness_levels, tightness_trends
+from stretchlog.trends.fit import STIFF_DAYS, change_call, fit_trend
 from stretchlog.trends.pain import pain_over_time
 from stretchlog.trends.sides import side_asymmetry
 
@@ -51,13 +52,15 @@ def ratings(
 
 
 def study(seed: int, draws: int, days: int, slope: float, *, phi: float, p: float):
+    """Coverage, share called, share called right and naive-OLS calls, as the verdicts call them."""
     rng = np.random.default_rng(seed)
     cover = calls = right = naive = 0
     for _ in range(draws):
         d, y = ratings(rng, days, slope, phi=phi, p=p)
-        f = fit_trend(d, y)
+        f = fit_trend(d, y, persistence=STIFF_DAYS)
         cover += f.lo <= slope <= f.hi
-        sign = direction(f.slope, f.lo, f.hi, MIN_RATE)
+        call = change_call(f.change[1], f.change[2], MIN_CHANGE)
+        sign = {"rising": 1, "falling": -1}.get(call, 0)
         calls += sign != 0
         right += sign != 0 and sign == np.sign(slope)
         naive += stats.linregress(d, y).pvalue < 0.05
@@ -65,23 +68,32 @@ def study(seed: int, draws: int, days: int, slope: float, *, phi: float, p: floa
 
 
 @pytest.mark.parametrize(
-    ("days", "slope", "phi", "p"),
+    ("days", "slope", "phi", "p", "bound"),
     [
-        (180, 0.3, 0.7, 0.35),  # a stretch done every third day or so, half a year
-        (180, 0.0, 0.7, 0.35),
-        (120, -0.4, 0.7, 0.3),
-        (365, 0.0, 0.8, 0.9),  # a stretch done almost daily, stiff spells lasting weeks
+        # bound: for a flat series the most it may be called looser or tighter, else the
+        # least share called right. Directions need only an interval clear of 0 now, so
+        # these are the interval's own error rates.
+        (180, 0.3, 0.7, 0.35, 0.7),  # a stretch done every third day or so, half a year
+        (180, 0.0, 0.7, 0.35, 0.06),
+        # four months: the interval allows for stiff spells, which a four-month log is too
+        # short for the plain fixed-b interval to absorb (its coverage here was 0.93);
+        # measured 0.44 called right
+        (120, -0.4, 0.7, 0.3, 0.4),
+        # a stretch done almost daily, stiff spells lasting weeks (as persistent as the
+        # reference model, on nine days in ten): measured 0.066, a little over the nominal
+        # 0.05 (fit.py, "Stiff spells and short logs"); independent-days OLS calls 0.37
+        (365, 0.0, 0.8, 0.9, 0.08),
     ],
 )
-def test_interval_coverage_with_autocorrelated_noise(days, slope, phi, p):
+def test_interval_coverage_with_autocorrelated_noise(days, slope, phi, p, bound):
     cover, calls, right, naive = study(4, 800, days, slope, phi=phi, p=p)
     assert 0.90 <= cover <= 0.98, cover
     if slope == 0:
-        assert calls <= 0.06, calls  # flat series are not over-called ...
+        assert calls <= bound, calls  # flat series are not over-called ...
         assert naive >= 2 * max(calls, 0.05), naive  # ... as independent-days OLS would
     else:
         assert calls - right <= 0.005, calls - right  # the wrong direction: almost never
-        assert calls >= 0.5, calls
+        assert right >= bound, right
 
 
 def test_flat_daily_series_with_strong_persistence_are_rarely_called():
@@ -114,6 +126,7 @@ def test_tightness_verdicts_on_simulated_logs(logs_120):
         ]
         rows.append(t)
     t = pd.concat(rows, ignore_index=True).dropna(subset=["truth"])
+    assert set(t["verdict"]) <= set(VERDICTS)
     enough = t[t["verdict"] != "not enough data"]
     assert len(enough) >= 500
     covered = (enough["lo_30d"] <= enough["truth"]) & (enough["truth"] <= enough["hi_30d"])
@@ -125,6 +138,8 @@ def test_tightness_verdicts_on_simulated_logs(logs_120):
     assert len(called) / len(moving) >= 0.2  # four months of data: modest power, as expected
     flat = enough[enough["truth"] == 0]
     assert flat["verdict"].isin(["looser", "tighter"]).mean() <= 0.08
+    # a true change of 1-2 points over the four months is hardly ever called "flat"
+    assert (moving["verdict"] == "flat").mean() <= 0.03
     # a single reading or a handful: never a verdict
     few = t[t["n_days"] < 6]
     assert (few["verdict"] == "not enough data").all()
@@ -190,3 +205,81 @@ def test_safety_flags_stay_quiet_on_ordinary_logs(logs_120):
     # the simulator's one harmful stretch (side bend, -0.5 a bout) is the one flagged most
     if raised:
         assert pd.Series(raised).value_counts().index[0] == "side-bend"
+
+
+# ----------------------------------------------------------------- a year of ratings (issue 17)
+
+
+def _year_slopes(seed: int) -> dict[str, float]:
+    """Half the usual stretches get a true trend of 0.10-0.25 points a month either way."""
+    rng = np.random.default_rng(10_000 + seed)
+    return {
+        sid: float(rng.choice([-1.0, 1.0]) * rng.uniform(0.10, 0.25)) if rng.random() < 0.5 else 0.0
+        for sid in DEFAULT_EFFECTS
+    }
+
+
+def _share_and_se(hit: pd.Series, log: pd.Series) -> tuple[float, float]:
+    """A share and its standard error over logs (the stretches of one log share stiff days)."""
+    per = hit.astype(float).groupby(log).agg(["sum", "size"])
+    share = per["sum"].sum() / per["size"].sum()
+    g = len(per)
+    resid = per["sum"] - share * per["size"]
+    se = np.sqrt((resid**2).sum() / (g * (g - 1))) / per["size"].mean()
+    return float(share), float(se)
+
+
+@pytest.fixture(scope="module")
+def year_verdicts() -> pd.DataFrame:
+    """Verdicts per stretch and per stretch and side on 400 seeded year-long logs, and the truth."""
+    rows = []
+    for seed in range(400):
+        slopes = _year_slopes(seed)
+        sim = simulate_log(days=365, seed=seed, tightness_slopes=slopes)
+        levels = tightness_levels(
+            read_log(io.StringIO(sim.csv_text())), levels=("stretch_side", "stretch")
+        )
+        for level, t in levels.items():
+            if level == "stretch_side":
+                keys = zip(t["stretch_id"], t["side"])
+                truth = [sim.truth.tightness_slope.get(k, np.nan) for k in keys]
+            else:
+                truth = [slopes.get(s, np.nan) for s in t["stretch_id"]]
+            rows.append(t.assign(seed=seed, truth=truth))
+    out = pd.concat(rows, ignore_index=True).dropna(subset=["truth"])
+    return out[out["verdict"] != "not enough data"]
+
+
+@pytest.mark.parametrize(("level", "least_right"), [("stretch", 0.85), ("stretch_side", 0.80)])
+def test_a_year_of_ratings_calls_slow_trends_and_rarely_invents_them(
+    year_verdicts, level, least_right
+):
+    """Issue 17: over a year, trends of 0.10-0.25 points a month (1.2-3 points) are called
+    in the right direction at least 85% of the time per stretch, and truly flat stretches
+    get a direction no more than the interval's nominal 5% (within Monte Carlo error).
+
+    Measured on these 400 logs: per stretch about 0.88 right and 0.05 false, per stretch
+    and side about 0.84 right (a side has about half the ratings of its stretch; even OLS
+    with the true noise model known reaches only about 0.87-0.91 per side). Before issue
+    17 (a direction also needed at least 1 point in 6 months) about 0.53 were right.
+    """
+    t = year_verdicts[year_verdicts["level"] == level]
+    moving, flat = t[t["truth"] != 0], t[t["truth"] == 0]
+    assert len(moving) >= 1500 and len(flat) >= 1500
+    want = np.where(moving["truth"] > 0, "tighter", "looser")
+    right = (moving["verdict"] == want).mean()
+    wrong = (moving["verdict"] == np.where(moving["truth"] > 0, "looser", "tighter")).mean()
+    assert right >= least_right, right
+    assert wrong <= 0.005, wrong
+    assert (moving["verdict"] == "flat").mean() <= 0.03  # a change that matters is not "flat"
+    false, se = _share_and_se(flat["verdict"].isin(["looser", "tighter"]), flat["seed"])
+    assert false <= 0.05 + 2 * se, (false, se)  # the interval's 5%, no more
+    assert se <= 0.01, se  # enough logs for that to say something
+    covered = ((t["lo_30d"] <= t["truth"]) & (t["truth"] <= t["hi_30d"])).mean()
+    assert 0.93 <= covered <= 0.97, covered
+    # the equivalence verdict does happen: some truly flat stretches are shown flat
+    assert (flat["verdict"] == "flat").mean() >= 0.05
+    # the size word follows the estimated change over the span
+    called = t[t["verdict"].isin(["looser", "tighter"])]
+    assert ((called["size"] == "clearly") == (called["change"].abs() >= MIN_CHANGE)).all()
+

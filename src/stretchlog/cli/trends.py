@@ -97,24 +97,48 @@ def _json_text(tables) -> str:
         name: json.loads(_plain(df).to_json(orient="records", force_ascii=False))
         for name, df in tables.items()
     }
-    obj.update(format="stretchlog.trends/1", stretchlog=__version__)  # the shape (docs/api.md)
+    obj.update(format="stretchlog.trends/2", stretchlog=__version__)  # the shape (docs/api.md)
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
 # --------------------------------------------------------------------------- table
 
 
-def _rate(slope, lo, hi) -> str:
+def _change_cell(r) -> str:
+    """A tightness row's change from its first rating to its last, with the 95% interval."""
     import math
 
-    from stretchlog.words import signed
+    from stretchlog.words import plural, signed
 
-    if slope is None or math.isnan(slope):
+    if r.verdict == "not enough data":
+        return f"rated on {plural(r.n_days, 'day')}"
+    if r.change is None or math.isnan(r.change):
         return "-"
-    return f"{signed(slope, 2)} ({signed(lo, 2)} to {signed(hi, 2)})"
+    return f"{signed(r.change)} ({signed(r.change_lo)} to {signed(r.change_hi)})"
 
 
-_VERDICT_STYLE = {"looser": "green", "tighter": "red", "flat": "", "not enough data": "dim"}
+def _over_cell(r) -> str:
+    """The span a tightness row's change covers, in words ("11 months")."""
+    from stretchlog.trends.fit import span_words
+
+    days = (r.last_date - r.first_date).days
+    return span_words(days) if days > 0 else "-"
+
+
+def _verdict_cell(r) -> str:
+    """The verdict with its size word ("clearly looser"), coloured."""
+    words = f"{r.size} {r.verdict}" if isinstance(r.size, str) and r.size else r.verdict
+    style = _VERDICT_STYLE.get(r.verdict, "")
+    return f"[{style}]{words}[/]" if style else words
+
+
+_VERDICT_STYLE = {
+    "looser": "green",
+    "tighter": "red",
+    "flat": "",
+    "not sure yet": "dim",
+    "not enough data": "dim",
+}
 
 
 def _print_report(console, report, source: str) -> None:
@@ -170,7 +194,7 @@ def _print_tightness(console, report) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from stretchlog.words import number, plural
+    from stretchlog.words import number
 
     t = report.by_stretch_side
     if t.empty:
@@ -181,25 +205,26 @@ def _print_tightness(console, report) -> None:
     table = Table(
         title="Tightness by stretch and side (0 = free, 10 = could barely do it)",
         title_justify="left",
-        caption="Change per 30 days with its 95% interval; negative = looser. Looser or tighter is said only "
-        "when the interval leaves out 'no change' and the change is at least 1 point in 6 months.",
+        caption="Change so far: points from the first rating to the last (over the time in 'Over'), with "
+        "its 95% interval; negative = looser. Looser or tighter: the interval leaves out 'no change' "
+        "(clearly: about 1 point or more, the smallest change you can feel; slowly: less). Flat: the "
+        "interval stays within 1 point either way. Not sure yet: it allows both.",
         caption_justify="left",
     )
     table.add_column("Stretch")
     table.add_column("Side", no_wrap=True)
     table.add_column("Now", justify="right", no_wrap=True)
-    table.add_column("Change per 30 days", justify="right", no_wrap=True)
+    table.add_column("Change so far", justify="right", no_wrap=True)
+    table.add_column("Over", no_wrap=True)
     table.add_column("Verdict", no_wrap=True)
-    table.add_column("Rated", justify="right", no_wrap=True)
     for r in t.itertuples(index=False):
-        style = _VERDICT_STYLE.get(r.verdict, "")
         table.add_row(
             escape(r.name),
             r.side,
             number(r.tightness_now, missing="-"),
-            _rate(r.slope_30d, r.lo_30d, r.hi_30d),
-            f"[{style}]{r.verdict}[/]" if style else r.verdict,
-            plural(r.n_days, "day"),
+            _change_cell(r),
+            _over_cell(r),
+            _verdict_cell(r),
         )
     console.print()
     console.print(table)
@@ -207,21 +232,23 @@ def _print_tightness(console, report) -> None:
     table = Table(title="Tightness by muscle group", title_justify="left")
     table.add_column("Muscle group")
     table.add_column("Now", justify="right", no_wrap=True)
-    table.add_column("Change per 30 days", justify="right", no_wrap=True)
+    table.add_column("Change so far", justify="right", no_wrap=True)
+    table.add_column("Over", no_wrap=True)
     table.add_column("Verdict", no_wrap=True)
     for r in g.itertuples(index=False):
-        style = _VERDICT_STYLE.get(r.verdict, "")
         table.add_row(
             escape(r.name),
             number(r.tightness_now, missing="-"),
-            _rate(r.slope_30d, r.lo_30d, r.hi_30d),
-            f"[{style}]{r.verdict}[/]" if style else r.verdict,
+            _change_cell(r),
+            _over_cell(r),
+            _verdict_cell(r),
         )
     console.print(table)
     if not report.overall.empty:
         o = report.overall.iloc[0]
+        said = o["why"] if o["verdict"] != "not enough data" else f"not enough data ({o['why']})"
         console.print(
-            f"All stretches together: {o['verdict']} ({escape(o['why'])}). Stiff and loose days move every "
+            f"All stretches together: {escape(said)}. Stiff and loose days move every "
             "stretch at once, so a stretch changing only as much as this is following the general trend."
         )
 

@@ -32,7 +32,8 @@ __all__ = ["tightness_panel", "tightness_grid", "tightness_keys"]
 _VERDICT_WORDS = {
     "looser": "looser",
     "tighter": "TIGHTER",
-    "flat": "no clear change",
+    "flat": "no change you would feel",
+    "not sure yet": "not sure yet",
     "not enough data": "not enough data",
 }
 
@@ -61,14 +62,29 @@ def tightness_keys(curve: pd.DataFrame, trends: pd.DataFrame | None = None) -> l
 
 
 def _verdict_text(rows: pd.DataFrame) -> str:
-    """``left: looser, right: TIGHTER`` or ``looser (-0.4 a month)``."""
+    """``L: clearly looser, R: not sure yet`` or ``slowly TIGHTER (+0.4 so far)``.
+
+    The size word (clearly, slowly) comes with a direction; a single row also gets
+    its figure: the change from the first rating to the last ("so far") when the
+    table has it, else the change per month. Two sides keep to the words, so the
+    title fits the panel.
+    """
     parts = []
+    single = len(rows) == 1
     for _, r in rows.iterrows():
         word = _VERDICT_WORDS.get(str(r.get("verdict")), str(r.get("verdict")))
         side = str(r.get("side")) if str(r.get("side")) in ("left", "right") else ""
-        rate = r.get("slope_30d")
-        if r.get("verdict") in ("looser", "tighter") and rate is not None and np.isfinite(rate):
-            word += f" ({signed_label(rate)}/month)"
+        if r.get("verdict") in ("looser", "tighter"):
+            size = r.get("size")
+            if isinstance(size, str) and size:
+                word = f"{size} {word}"
+            change, rate = r.get("change"), r.get("slope_30d")
+            if not single:
+                pass
+            elif change is not None and np.isfinite(change):
+                word += f" ({signed_label(change)} so far)"
+            elif rate is not None and np.isfinite(rate):
+                word += f" ({signed_label(rate)}/month)"
         parts.append(f"{side[:1].upper()}: {word}" if side else word)
     return ", ".join(parts)
 
@@ -80,8 +96,8 @@ def tightness_panel(curve: pd.DataFrame, key: str, *, trends: pd.DataFrame | Non
     Points are the daily average tightness ratings (left = blue circles, right =
     orange squares, both sides = black diamonds); the line of the same colour is
     the smoothed curve (LOWESS). The panel title names the stretch and gives the
-    verdict in words (looser, TIGHTER, no clear change, not enough data) with the
-    change per month where there is one.
+    verdict in words (clearly or slowly looser or TIGHTER, no change you would feel,
+    not sure yet, not enough data) with the change so far where there is one.
 
     Parameters
     ----------

@@ -194,23 +194,34 @@ def trends(tr, ses: pd.DataFrame, curve: pd.DataFrame, charts: list[str]) -> str
         out.append(paragraph(line))
     table = tr.by_stretch_side
     if len(table):
+        from stretchlog.trends.fit import span_words
+
         rows = []
         for d in table.to_dict("records"):
-            has = number(d["slope_30d"]) != "" and d["verdict"] != "not enough data"
+            has = number(d.get("change")) != "" and d["verdict"] != "not enough data"
+            days = (pd.Timestamp(d["last_date"]) - pd.Timestamp(d["first_date"])).days
+            size = d.get("size") if isinstance(d.get("size"), str) else ""
             rows.append([
                 d["name"],
                 d["side"],
                 number(d["tightness_now"]),
-                f"{number(d['slope_30d'], 2, signed=True)} ({number(d['lo_30d'], 2, signed=True)} to "
-                f"{number(d['hi_30d'], 2, signed=True)})"
-                if has else "",
-                d["verdict"],
+                f"{number(d['change'], 1, signed=True, bare_zero=True)} "
+                f"({number(d['change_lo'], 1, signed=True, bare_zero=True)} to "
+                f"{number(d['change_hi'], 1, signed=True, bare_zero=True)})"
+                if has else f"rated on {plural(d['n_days'], 'day')}",
+                span_words(days) if days > 0 else "",
+                f"{size} {d['verdict']}" if size else d["verdict"],
             ])
         out.append("<h3>Tightness by stretch and side</h3>")
-        out.append(_table(["Stretch", "Side", "Tightness now (0-10)", "Change per 30 days (95% interval)",
-                           "Verdict"], rows, numeric={2, 3}))
-        out.append(paragraph("Looser or tighter is said only when the interval leaves out 'no change' and "
-                             "the change is at least 1 point in 6 months."))
+        out.append(_table(["Stretch", "Side", "Tightness now (0-10)", "Change so far, points (95% interval)",
+                           "Over", "Verdict"], rows, numeric={2, 3}))
+        out.append(paragraph("Change so far: from the first rating to the last, over the time in 'Over'; "
+                             "negative = looser. Looser or tighter is said whenever the interval leaves "
+                             "out 'no change': clearly when the change is about 1 point or more (the "
+                             "smallest change you can feel on a 0-10 rating), slowly when it is less. "
+                             "Flat means the interval stays within 1 point either way: no change you "
+                             "would feel. Not sure yet means the log allows both no change and a change "
+                             "you would feel; more weeks of ratings will narrow it down."))
     if len(curve):
         axes = plots.tightness_grid(curve, trends=tr.by_stretch_side)
         uri = _png(axes)

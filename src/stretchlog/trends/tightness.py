@@ -6,15 +6,29 @@ weeks and months. This module turns the ``tightness`` column (0 = free, 10 =
 could barely do it) into
 
 * :func:`tightness_trends`: one row per group with the tightness now, the change
-  per 30 days with a 95% interval and a plain verdict (looser, tighter, flat,
-  not enough data); :func:`tightness_levels` gives several levels at once;
+  per 30 days and over the span logged, each with a 95% interval, and a plain
+  verdict (looser, tighter, flat, not sure yet, not enough data) with a word for
+  the size of a change (slowly, clearly); :func:`tightness_levels` gives several
+  levels at once;
 * :func:`tightness_curve`: a LOWESS curve per group for charts;
 * :func:`needs_more_work`: the tightest now and the ones getting tighter.
 
 The estimator (OLS on daily means with a calendar HAC interval and fixed-b
-critical values) and why it was chosen are in :mod:`stretchlog.trends.fit`.
-A verdict other than "flat" needs the interval to exclude 0 **and** a change of
-at least :data:`MIN_RATE` points per 30 days (1 point in 6 months).
+critical values, corrected for stiff spells and few days with the reference model
+:data:`~stretchlog.trends.fit.STIFF_DAYS`) and why it was chosen are in
+:mod:`stretchlog.trends.fit`.
+The verdict reads the 95% interval of the change over the span logged
+(:func:`stretchlog.trends.fit.change_call`, ``docs/method.md``):
+
+* **looser** / **tighter** whenever the interval leaves out "no change", with the
+  size in words: **clearly** when the change is about :data:`MIN_CHANGE` (1
+  point, the smallest change a person can feel on a 0-10 rating) or more,
+  **slowly** when it is less;
+* **flat** only when the interval holds "no change" and lies wholly within
+  :data:`MIN_CHANGE` either way: the log rules out a change that matters;
+* **not sure yet** otherwise: the log allows both no change and one that matters;
+* **not enough data** below :data:`~stretchlog.trends.fit.MIN_DAYS` days spread
+  over :data:`~stretchlog.trends.fit.MIN_SPAN_DAYS` days.
 
 Shared "stiff days" move every stretch together; the ``all`` level (every rating
 of the log) shows that common part, so a stretch that loosens only as much as
@@ -34,13 +48,22 @@ import pandas as pd
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from stretchlog.log.catalog import Catalog, load_catalog
-from stretchlog.trends.fit import day_numbers, direction, fit_trend, shortfall
+from stretchlog.trends.fit import (
+    STIFF_DAYS,
+    TrendFit,
+    change_call,
+    day_numbers,
+    fit_trend,
+    shortfall,
+    span_words,
+)
 from stretchlog.words import signed
 
 __all__ = [
-    "MIN_RATE",
+    "MIN_CHANGE",
     "RECENT_DAYS",
     "TREND_COLUMNS",
+    "VERDICTS",
     "needs_more_work",
     "stretch_info",
     "tightness_curve",
@@ -48,8 +71,13 @@ __all__ = [
     "tightness_trends",
 ]
 
-#: Smallest change per 30 days called looser or tighter (1 point in 6 months).
-MIN_RATE = 1.0 / 6.0
+#: The smallest change in tightness that matters, in points over the span logged: one
+#: step of the 0-10 rating, about the smallest change a person can feel (see
+#: ``docs/method.md``). A change at least this big is "clearly" looser or tighter, a
+#: smaller one "slowly"; "flat" needs the whole 95% interval within this either way.
+MIN_CHANGE = 1.0
+#: The verdicts, in the order of how much they say.
+VERDICTS = ("looser", "tighter", "flat", "not sure yet", "not enough data")
 #: "Tightness now" is the mean over this many days up to the last rating.
 RECENT_DAYS = 28
 
@@ -75,7 +103,11 @@ TREND_COLUMNS = [
     "slope_30d",
     "lo_30d",
     "hi_30d",
+    "change",
+    "change_lo",
+    "change_hi",
     "verdict",
+    "size",
     "why",
 ]
 
@@ -139,22 +171,56 @@ def _daily(rated: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return daily
 
 
+def _verdict(fit: TrendFit, min_change: float) -> str:
+    """The verdict of one group from its change over the span logged (see the module docstring)."""
+    if not fit.enough:
+        return "not enough data"
+    _, lo, hi = fit.change
+    call = change_call(lo, hi, min_change)
+    return {"rising": "tighter", "falling": "looser", "no change": "flat"}.get(call, "not sure yet")
+
+
+def _size(verdict: str, change: float, min_change: float) -> str:
+    """"clearly" or "slowly" for a direction (the estimate against ``min_change``), else ""."""
+    if verdict not in ("looser", "tighter"):
+        return ""
+    return "clearly" if abs(change) >= min_change else "slowly"
+
+
 def _why(
-    verdict: str, n_days: int, span: int, slope: float, lo: float, hi: float, min_rate: float
+    verdict: str, size: str, n_days: int, span: int, change: tuple[float, float, float],
+    min_change: float,
 ) -> str:
+    """The verdict in plain words; every sentence is true of the group's ratings."""
     if verdict == "not enough data":
         return shortfall(n_days, span)
+    est, lo, hi = change
+    over = span_words(span)
+    feel = f"{min_change:g} point" + ("" if min_change == 1 else "s")
     if verdict in ("looser", "tighter"):
-        word = "loosening" if verdict == "looser" else "tightening"
-        return f"{word} by about {abs(slope):.1f} points a month (95% interval {signed(lo)} to {signed(hi)})"
-    if lo == hi == 0:
-        return "the same rating every time"
-    if lo > 0 or hi < 0:
-        return (
-            f"a steady but small change ({signed(slope, 2)} points a month, "
-            f"less than 1 point in {round(1 / min_rate)} months)"
+        a, b = sorted((abs(lo), abs(hi)))
+        text = (
+            f"{size} {verdict}: about {abs(est):.1f} points {verdict} over {over} "
+            f"(95% interval {a:.1f} to {b:.1f} points {verdict})"
         )
-    return f"no clear change: somewhere between {signed(lo)} and {signed(hi)} points a month"
+        if size == "clearly":
+            return text + f"; a change of {feel} or more is one you can feel"
+        return (
+            text + f"; the log shows a change, but so far less than {feel}, "
+            "the smallest change you can feel"
+        )
+    if lo == hi == 0:
+        return "flat: the same rating every time"
+    if verdict == "flat":
+        return (
+            f"flat: over {over} it changed by somewhere between {signed(lo)} and "
+            f"{signed(hi)} points, less than {feel} either way, so no change you would feel"
+        )
+    return (
+        f"not sure yet: over {over} the change is somewhere between {signed(lo)} and "
+        f"{signed(hi)} points, which allows no change as well as a change of {feel} or more; "
+        "more weeks of ratings will narrow it down"
+    )
 
 
 def tightness_trends(
@@ -162,10 +228,10 @@ def tightness_trends(
     *,
     by: Level = "stretch_side",
     catalog: Catalog | None = None,
-    min_rate: float = MIN_RATE,
+    min_change: float = MIN_CHANGE,
     recent_days: int = RECENT_DAYS,
 ) -> pd.DataFrame:
-    """Tightness trend per group: level now, change per 30 days with a 95% interval, verdict.
+    """Tightness trend per group: level now, change with a 95% interval, verdict.
 
     Parameters
     ----------
@@ -177,8 +243,9 @@ def tightness_trends(
         together), per muscle group of the catalog, or one row for the whole log.
     catalog : Catalog, optional
         For names and muscle groups (default: the built-in catalog).
-    min_rate : float
-        Smallest change per 30 days called looser or tighter (default 1 point in 6 months).
+    min_change : float
+        The smallest change that matters, in points over the span logged (default
+        :data:`MIN_CHANGE`, 1 point): it sets the size word and the margin of "flat".
     recent_days : int
         ``tightness_now`` is the mean over this many days up to the group's last rating.
 
@@ -190,8 +257,11 @@ def tightness_trends(
         the level does not have them; ``name`` is always a plain label);
         ``n_ratings`` (bouts rated), ``n_days`` (days rated), ``first_date``,
         ``last_date``; ``tightness_now`` (0-10); ``slope_30d`` with ``lo_30d`` and
-        ``hi_30d`` (change in points per 30 days; negative = looser); ``verdict``
-        (``"looser"``, ``"tighter"``, ``"flat"`` or ``"not enough data"``) and ``why``
+        ``hi_30d`` (change in points per 30 days; negative = looser); ``change`` with
+        ``change_lo`` and ``change_hi`` (the same line's change from ``first_date`` to
+        ``last_date``, in points); ``verdict`` (``"looser"``, ``"tighter"``,
+        ``"flat"``, ``"not sure yet"`` or ``"not enough data"``), ``size``
+        (``"clearly"`` or ``"slowly"`` for looser and tighter, else empty) and ``why``
         (the verdict in plain words).
 
     Examples
@@ -201,13 +271,13 @@ def tightness_trends(
     >>> rows = [f"2026-01-{d:02d},pigeon,left,45,5,4,{8 - d // 6}" for d in range(1, 32, 2)]
     >>> text = "date,stretch,side,hold_s,pain_before,pain_after,tightness\\n" + "\\n".join(rows) + "\\n"
     >>> t = tightness_trends(read_log(io.StringIO(text)))
-    >>> t[["name", "side", "tightness_now", "verdict"]].to_numpy().tolist()
-    [['Pigeon pose', 'left', 5.5, 'looser']]
+    >>> t[["name", "side", "tightness_now", "verdict", "size"]].to_numpy().tolist()
+    [['Pigeon pose', 'left', 5.5, 'looser', 'clearly']]
     >>> print(t["why"].iloc[0])
-    loosening by about 5.0 points a month (95% interval -5.4 to -4.5)
+    clearly looser: about 5.0 points looser over 4 weeks (95% interval 4.4 to 5.5 points looser); a change of 1 point or more is one you can feel
     """
     return tightness_levels(
-        bouts, levels=(by,), catalog=catalog, min_rate=min_rate, recent_days=recent_days
+        bouts, levels=(by,), catalog=catalog, min_change=min_change, recent_days=recent_days
     )[by]
 
 
@@ -216,7 +286,7 @@ def tightness_levels(
     *,
     levels: tuple[Level, ...] = ("stretch_side", "stretch", "muscle_group", "all"),
     catalog: Catalog | None = None,
-    min_rate: float = MIN_RATE,
+    min_change: float = MIN_CHANGE,
     recent_days: int = RECENT_DAYS,
 ) -> dict[str, pd.DataFrame]:
     """:func:`tightness_trends` at several levels, reading the ratings once.
@@ -227,7 +297,7 @@ def tightness_levels(
         As returned by :func:`stretchlog.read_log`.
     levels : tuple of {"stretch_side", "stretch", "muscle_group", "all"}
         The levels wanted (default: all four).
-    catalog, min_rate, recent_days
+    catalog, min_change, recent_days
         As in :func:`tightness_trends`.
 
     Returns
@@ -250,11 +320,12 @@ def tightness_levels(
     rated, info = _rated(bouts, cat)
     if rated.empty:
         return {by: _empty_trends() for by in levels}
-    return {by: _level_trends(rated, info, by, cat, min_rate, recent_days) for by in levels}
+    return {by: _level_trends(rated, info, by, cat, min_change, recent_days) for by in levels}
 
 
 def _level_trends(
-    rated: pd.DataFrame, info: pd.DataFrame, by: str, cat: Catalog, min_rate: float, recent_days: int
+    rated: pd.DataFrame, info: pd.DataFrame, by: str, cat: Catalog, min_change: float,
+    recent_days: int,
 ) -> pd.DataFrame:
     """One level of :func:`tightness_trends` from the rated bouts of :func:`_rated`."""
     keys = _KEYS[by]
@@ -275,15 +346,16 @@ def _level_trends(
     recent = days > np.repeat(last, sizes) - recent_days
     # pandas' grouped mean (compensated summation), as the figures have always used
     now = pd.Series(values[recent]).groupby(group[recent], sort=True).mean().to_numpy()
-    fitted = [fit_trend(days[a:b], values[a:b]) for a, b in zip(starts, ends)]
-    verdicts, whys = [], []
-    for f in fitted:
-        if not f.enough:
-            v = "not enough data"
-        else:
-            v = {1: "tighter", -1: "looser", 0: "flat"}[direction(f.slope, f.lo, f.hi, min_rate)]
-        verdicts.append(v)
-        whys.append(_why(v, f.n_days, f.span_days, f.slope, f.lo, f.hi, min_rate))
+    fitted = [
+        fit_trend(days[a:b], values[a:b], persistence=STIFF_DAYS) for a, b in zip(starts, ends)
+    ]
+    changes = [f.change for f in fitted]
+    verdicts = [_verdict(f, min_change) for f in fitted]
+    words = [_size(v, c[0], min_change) for v, c in zip(verdicts, changes)]
+    whys = [
+        _why(v, z, f.n_days, f.span_days, c, min_change)
+        for v, z, f, c in zip(verdicts, words, fitted, changes)
+    ]
     figures = {
         "n_ratings": np.add.reduceat(daily["n"].to_numpy(dtype="int64"), starts),
         "n_days": sizes.astype("int64"),
@@ -293,7 +365,11 @@ def _level_trends(
         "slope_30d": np.array([f.slope for f in fitted], dtype="float64"),
         "lo_30d": np.array([f.lo for f in fitted], dtype="float64"),
         "hi_30d": np.array([f.hi for f in fitted], dtype="float64"),
+        "change": np.array([c[0] for c in changes], dtype="float64"),
+        "change_lo": np.array([c[1] for c in changes], dtype="float64"),
+        "change_hi": np.array([c[2] for c in changes], dtype="float64"),
         "verdict": pd.array(verdicts, dtype="str"),
+        "size": pd.array(words, dtype="str"),
         "why": pd.array(whys, dtype="str"),
     }
     group_keys = {k: daily[k].to_numpy(dtype=object)[starts] for k in keys}
@@ -349,6 +425,9 @@ def _empty_trends() -> pd.DataFrame:
         "slope_30d": "float64",
         "lo_30d": "float64",
         "hi_30d": "float64",
+        "change": "float64",
+        "change_lo": "float64",
+        "change_hi": "float64",
     }
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in TREND_COLUMNS})
 
@@ -443,6 +522,12 @@ def needs_more_work(
 ) -> pd.DataFrame:
     """The "needs more work" list: the tightest now, and the ones getting tighter.
 
+    A row qualifies when it is among the ``top`` tightest now (at ``min_now`` or
+    above), or when its verdict is "tighter" (clearly or slowly: the log shows it
+    getting tighter). Only findings are given as reasons: a "not sure yet" or
+    "not enough data" verdict adds nothing to a row's reason, "flat" adds that it
+    is not noticeably looser, "looser" that it is loosening.
+
     Parameters
     ----------
     trends : DataFrame
@@ -463,11 +548,18 @@ def needs_more_work(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"name": ["A", "B", "C"], "tightness_now": [7.5, 3.0, 5.5],
-    ...                   "slope_30d": [0.0, 0.4, -0.3], "verdict": ["flat", "tighter", "looser"],
-    ...                   "last_date": pd.to_datetime(["2026-03-01"] * 3)})
-    >>> needs_more_work(t)[["name", "reason"]].to_numpy().tolist()
-    [['A', 'among the tightest now (7.5 of 10)'], ['C', 'among the tightest now (5.5 of 10), though loosening'], ['B', 'getting tighter (+0.4 points a month)']]
+    >>> t = pd.DataFrame({"name": ["A", "B", "C", "D"], "tightness_now": [7.5, 3.0, 5.5, 6.0],
+    ...                   "slope_30d": [0.0, 0.4, -0.3, 0.1], "change": [0.1, 1.2, -0.9, 0.3],
+    ...                   "verdict": ["flat", "tighter", "looser", "not sure yet"],
+    ...                   "size": ["", "clearly", "slowly", ""],
+    ...                   "first_date": pd.to_datetime(["2025-12-01"] * 4),
+    ...                   "last_date": pd.to_datetime(["2026-03-01"] * 4)})
+    >>> for name, reason in needs_more_work(t)[["name", "reason"]].to_numpy().tolist():
+    ...     print(f"{name}: {reason}")
+    A: among the tightest now (7.5 of 10), and not noticeably looser over 3 months
+    D: among the tightest now (6.0 of 10)
+    C: among the tightest now (5.5 of 10), though slowly loosening (about -0.9 points over 3 months)
+    B: getting clearly tighter (about +1.2 points over 3 months)
     """
     if trends.empty:
         return trends.assign(reason=pd.Series(dtype="str"))
@@ -480,22 +572,40 @@ def needs_more_work(
     if picked.empty:
         return picked.assign(reason=pd.Series(dtype="str")).reset_index(drop=True)
     is_tight = picked.index.isin(tight.index)
-    is_tighter = picked["verdict"].eq("tighter").to_numpy()
-    now = picked["tightness_now"].map(lambda v: f"{v:.1f} of 10")
-    rate = picked["slope_30d"].map(lambda v: f"{signed(v)} points a month")
-    reason = np.where(
-        is_tight & is_tighter,
-        "among the tightest now (" + now + ") and getting tighter (" + rate + ")",
-        np.where(
-            is_tight,
-            "among the tightest now ("
-            + now
-            + ")"
-            + np.where(picked["verdict"].eq("looser"), ", though loosening", ""),
-            "getting tighter (" + rate + ")",
-        ),
-    )
-    picked["reason"] = pd.Series(reason, index=picked.index, dtype="str")
+    reasons = [
+        _work_reason(row, bool(t)) for row, t in zip(picked.to_dict("records"), is_tight)
+    ]
+    picked["reason"] = pd.Series(reasons, index=picked.index, dtype="str")
     picked["_g"] = np.where(is_tight, 0, 1)
     picked = picked.sort_values(["_g", "tightness_now"], ascending=[True, False], kind="stable")
     return picked.drop(columns="_g").reset_index(drop=True)
+
+
+def _work_reason(row: dict, tight: bool) -> str:
+    """Why one row is on the needs-more-work list (findings only; see :func:`needs_more_work`)."""
+    verdict = row.get("verdict")
+    size = row.get("size") if isinstance(row.get("size"), str) else ""
+    span = _span_days(row)
+    change = row.get("change")
+    if change is not None and np.isfinite(change) and span is not None:
+        amount = f"about {signed(change)} points over {span_words(span)}"
+    else:  # a table without the change over the span: the rate per month
+        amount = f"{signed(row.get('slope_30d', float('nan')))} points a month"
+    pace = f"{size} " if size else ""
+    if not tight:
+        return f"getting {pace}tighter ({amount})"
+    now = f"among the tightest now ({row['tightness_now']:.1f} of 10)"
+    if verdict == "tighter":
+        return f"{now} and getting {pace}tighter ({amount})"
+    if verdict == "looser":
+        return f"{now}, though {pace}loosening ({amount})"
+    if verdict == "flat" and span is not None:
+        return f"{now}, and not noticeably looser over {span_words(span)}"
+    return now
+
+
+def _span_days(row: dict) -> int | None:
+    first, last = row.get("first_date"), row.get("last_date")
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return None
+    return int((pd.Timestamp(last) - pd.Timestamp(first)).days)
