@@ -29,6 +29,7 @@ from stretchlog.trends.habits import habits
 from stretchlog.log.reader import load_log
 from stretchlog.trends.safety import safety_flags
 from stretchlog import read_log
+from stretchlog.analysis import analyse
 from stretchlog.testing.simulate import DEFAULT_EFFECTS, simulate_log
 from stretchlog.trends.tightness import MIN_CHANGE, VERDICTS, tightness_levels, tightness_trends
 from stretchlog.trends.fit import STIFF_DAYS, change_call, fit_trend
@@ -283,3 +284,22 @@ def test_a_year_of_ratings_calls_slow_trends_and_rarely_invents_them(
     called = t[t["verdict"].isin(["looser", "tighter"])]
     assert ((called["size"] == "clearly") == (called["change"].abs() >= MIN_CHANGE)).all()
 
+
+
+def test_side_claims_are_rare_when_the_sides_are_equal():
+    """Equal sides over many seeded logs: any "one side is tighter" or "one side brings
+    more relief" claim is false, and at most about 5% of logs may get one (the claims of
+    stretchlog.model.claims), while a real 1.5-point tightness imbalance is still found."""
+    claims, found = [], []
+    for seed in range(40):
+        log = simulate_log(days=150, seed=500 + seed, style="mixed")
+        an = analyse(io.StringIO(log.csv_text()))
+        s = an.sides
+        said = s["imbalance"] | s["finding"].str.contains("tighter|more relief", regex=True)
+        claims.append(bool(said.any()))
+    for seed in range(10):
+        log = simulate_log(days=150, seed=700 + seed, style="mixed", imbalance=True)
+        s = analyse(io.StringIO(log.csv_text())).sides.set_index("stretch_id")
+        found.append(bool(s["imbalance"].any()))
+    assert np.mean(claims) <= 0.10
+    assert np.mean(found) >= 0.7

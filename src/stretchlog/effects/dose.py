@@ -64,8 +64,8 @@ def dose_response(
         percentile of hold x reps, seconds), ``slope``, ``ci_low``/``ci_high`` and
         ``verdict`` (``more helps``, ``more does worse``, ``no clear difference`` or
         ``not enough variation``; "clear" after a Benjamini-Hochberg correction for
-        testing every stretch, at a third of ``alpha`` because lasting relief and sides
-        are tested too (:func:`~stretchlog.effects._inference.claim_alpha`), and only
+        testing every stretch, at a quarter of ``alpha`` because lasting relief and sides
+        are tested too (:func:`~stretchlog.model.claims.claim_alpha`), and only
         for at least 0.2 points a bout per doubling, a change a person would feel).
 
     Examples

@@ -68,7 +68,7 @@ def lasting_relief(
         per bout; positive = lower pain next time), ``ci_low``/``ci_high``,
         ``p_lower`` (normal approximation of the probability it is above 0), ``clear``
         (the link stands out after a Benjamini-Hochberg correction for testing every stretch,
-        at a third of ``alpha``: see :func:`~stretchlog.effects._inference.claim_alpha`),
+        at a quarter of ``alpha``: see :func:`~stretchlog.model.claims.claim_alpha`),
         ``n_sessions`` (pairs whose first session had the stretch), ``n_pairs`` and
         ``reason`` (why there is no estimate, else empty).
 

@@ -167,8 +167,8 @@ def side_table(
     and hid a 1-point imbalance in a quarter of simulated year-long logs.
 
     A side is called better (``imbalance``) only when the difference stands out after
-    testing every sided stretch together (Benjamini-Hochberg at a third of ``alpha``,
-    :func:`~stretchlog.effects._inference.claim_alpha`: with a dozen stretches, one
+    testing every sided stretch together (Benjamini-Hochberg at a quarter of ``alpha``,
+    :func:`~stretchlog.model.claims.claim_alpha`: with a dozen stretches, one
     lucky one in twenty would otherwise show up) **and** is at
     least :data:`~stretchlog.model.thresholds.FELT_RELIEF` points a bout, a difference
     a person would feel.

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from stretchlog.log._runs import run_starts
 from stretchlog.log.catalog import Catalog, load_catalog
+from stretchlog.model.claims import claim_alpha, stand_out
 from stretchlog.model.tables import LogTables, tables_of
 from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.trends.fit import day_numbers, fit_mean
@@ -259,10 +261,18 @@ def side_asymmetry(
         for col, src in (("relief_left", "left"), ("relief_right", "right"), ("relief_diff", "difference"),
                          ("relief_lo", "ci_low"), ("relief_hi", "ci_high")):
             rec[col] = float(r[src]) if r is not None and pd.notna(r[src]) else np.nan
-        rec["imbalance"], rec["finding"] = _finding(
-            rec, span, min_diff, relief_known=side_relief is not None
-        )
+        rec["span"] = span
+        r_claim = bool(r["imbalance"]) if r is not None and "imbalance" in r.index else False
+        rec["relief_claim"] = r_claim
         rows.append(rec)
+    # one side tighter: tested over every stretch with both sides together (model.claims)
+    p = [_p_value(rec) for rec in rows]
+    clear = stand_out(np.asarray(p, dtype=float), claim_alpha())
+    for rec, stands in zip(rows, clear):
+        rec["imbalance"], rec["finding"] = _finding(
+            rec, rec.pop("span"), min_diff, relief_known=side_relief is not None,
+            stands_out=bool(stands), relief_claim=rec.pop("relief_claim"),
+        )
     out = pd.DataFrame(rows)
     out["name"] = out["stretch_id"].map(info["name"]).astype("str")
     out["muscle_group"] = out["stretch_id"].map(info["muscle_group"]).astype("str")
@@ -285,7 +295,20 @@ def _col_dtype(col: str) -> str:
     return "float64"
 
 
-def _finding(rec: dict, span: int, min_diff: float, *, relief_known: bool) -> tuple[bool, str]:
+def _p_value(rec: dict) -> float:
+    """Two-sided p-value of "no difference in tightness" from the difference and its 95%
+    interval (the interval's end maps to 0.05); NaN where there is no figure."""
+    d, lo, hi = rec["tight_diff"], rec["tight_lo"], rec["tight_hi"]
+    if not (np.isfinite(d) and np.isfinite(lo) and np.isfinite(hi)) or rec["sides_logged"] != "left and right":
+        return float("nan")
+    half = (hi - lo) / 2
+    if half <= 0:
+        return 0.0 if d != 0 else 1.0
+    return float(2 * norm.sf(1.959964 * abs(d) / half))
+
+
+def _finding(rec: dict, span: int, min_diff: float, *, relief_known: bool, stands_out: bool,
+             relief_claim: bool) -> tuple[bool, str]:
     parts = []
     imbalance = False
     if rec["sides_logged"] != "left and right":
@@ -299,7 +322,7 @@ def _finding(rec: dict, span: int, min_diff: float, *, relief_known: bool) -> tu
         d, lo, hi = rec["tight_diff"], rec["tight_lo"], rec["tight_hi"]
         early, late = rec["tight_diff_early"], rec["tight_diff_late"]
         tighter = "left" if d > 0 else "right"
-        credible = lo > 0 or hi < 0
+        credible = stands_out  # after testing every two-sided stretch together
         large = abs(d) >= min_diff
         lasting = (
             np.sign(early) == np.sign(d) == np.sign(late)
@@ -317,9 +340,10 @@ def _finding(rec: dict, span: int, min_diff: float, *, relief_known: bool) -> tu
                 f"the {tighter} side is tighter on average (by {abs(d):.1f} points) but not in both halves "
                 f"of the log (early {signed(early)}, late {signed(late)}, left minus right)"
             )
-        elif credible:
+        elif -min_diff < lo and hi < min_diff:
             parts.append(
-                f"the {tighter} side is slightly tighter ({abs(d):.1f} points, under {min_diff:g})"
+                f"no difference in tightness you would feel (left minus right {signed(lo)} to "
+                f"{signed(hi)}, within {min_diff:g} point{'s' if min_diff != 1 else ''})"
             )
         else:
             parts.append(
@@ -331,7 +355,7 @@ def _finding(rec: dict, span: int, min_diff: float, *, relief_known: bool) -> tu
             "comparing relief needs a relief figure for each side (the side in "
             f"{MIN_SESSIONS_FOR_FIGURE} sessions with pain rated before and after it)"
         )
-    if np.isfinite(rd) and (rlo > 0 or rhi < 0):
+    if np.isfinite(rd) and relief_claim:  # the effects' claim (model.claims): one answer
         better = "left" if rd > 0 else "right"
         parts.append(
             f"the {better} side brings more relief, by {abs(rd):.1f} points a bout "
