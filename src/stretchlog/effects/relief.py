@@ -284,12 +284,7 @@ def relief_report(
     frame["raw_effect"] = pd.Series(b, index=est)
     frame["raw_se"] = pd.Series(raw_se, index=est)
     frame = frame.join(stats)
-    frame["stretch"] = [u.split("|")[0] for u in frame.index]
-    frame["side"] = [u.split("|")[1] if "|" in u else "" for u in frame.index]
-    frame["name"] = [
-        names.get(s, s) + (f" ({sd_})" if by_side and sd_ != "both" else "")
-        for s, sd_ in zip(frame["stretch"], frame["side"])
-    ]
+    _label(frame, list(frame.index), names, by_side)
     frame["unit"] = "per bout"
     frame["per_use"] = frame["effect"] * frame["bouts_per_use"]
     raw_high = frame["raw_effect"] + tq * frame["raw_se"]
@@ -335,6 +330,16 @@ def relief_report(
     )
 
 
+def _label(frame: pd.DataFrame, units: list[str], names: dict[str, str], by_side: bool) -> None:
+    """Set ``stretch``, ``side`` and ``name`` of rows ``units`` ("id" or "id|side"), in place."""
+    frame["stretch"] = [u.split("|")[0] for u in units]
+    frame["side"] = [u.split("|")[1] if "|" in u else "" for u in units]
+    frame["name"] = [
+        names.get(s, s) + (f" ({sd})" if by_side and sd != "both" else "")
+        for s, sd in zip(frame["stretch"], frame["side"])
+    ]
+
+
 def _all_at_floor(bouts, unit, d, names, cols, by_side) -> ReliefReport:
     """Every stretch was done with the pain at 0: no relief can show, for any of them."""
     units = sorted(unit.unique())
@@ -343,10 +348,7 @@ def _all_at_floor(bouts, unit, d, names, cols, by_side) -> ReliefReport:
     frame["n_segments"] = 0
     frame["n_single"] = 0
     frame["bouts_per_use"] = np.nan
-    frame["stretch"] = [u.split("|")[0] for u in units]
-    frame["side"] = [u.split("|")[1] if "|" in u else "" for u in units]
-    frame["name"] = [names.get(s, s) + (f" ({sd})" if by_side and sd != "both" else "")
-                     for s, sd in zip(frame["stretch"], frame["side"])]
+    _label(frame, units, names, by_side)
     frame["unit"] = "per bout"
     for c in ("effect", "ci_low", "ci_high", "cautious", "p_helps", "p_felt", "per_use", "raw_effect", "raw_se"):
         frame[c] = np.nan

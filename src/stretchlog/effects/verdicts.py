@@ -33,7 +33,7 @@ from scipy import stats
 
 from stretchlog.model.thresholds import FELT_RELIEF
 
-__all__ = ["VERDICTS", "MEANING", "relief_verdicts", "chance_felt", "verdict_order", "ranks", "WORKS"]
+__all__ = ["VERDICTS", "MEANING", "relief_verdicts", "chance_felt", "verdict_order", "ranks"]
 
 #: Verdicts best first (the ranking's first key), then the two without an estimate.
 VERDICTS: tuple[str, ...] = (
@@ -46,9 +46,6 @@ VERDICTS: tuple[str, ...] = (
     "not enough data",
     "cannot separate",
 )
-
-#: The verdicts whose stretches a routine may count on.
-WORKS: tuple[str, ...] = ("helps", "may help")
 
 #: Each verdict in plain words (legends, the report's key, ``--help``).
 MEANING: dict[str, str] = {
