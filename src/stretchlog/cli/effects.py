@@ -292,3 +292,7 @@ def _print_extras(console, an) -> None:
         if len(flat):
             names = ", ".join(escape(n) for n in flat["name"])
             console.print(f"  - not enough variation in how long you held them: {names}.")
+        nopain = do[do["verdict"].eq("no pain to relieve")]
+        if len(nopain):
+            names = ", ".join(escape(n) for n in nopain["name"])
+            console.print(f"  - always done with the pain at 0, so nothing to compare: {names}.")

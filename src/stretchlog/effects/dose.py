@@ -32,6 +32,10 @@ DOSE_COLUMNS = [
 ]
 
 
+#: The verdict of every stretch when each was done with the pain already at 0.
+NO_PAIN = "no pain to relieve"
+
+
 def dose_response(
     data: LogTables | pd.DataFrame,
     *,
@@ -63,7 +67,8 @@ def dose_response(
         ``stretch``, ``name``, ``n_bouts``, ``dose_low_s``/``dose_high_s`` (10th and 90th
         percentile of hold x reps, seconds), ``slope``, ``ci_low``/``ci_high`` and
         ``verdict`` (``more helps``, ``more does worse``, ``no clear difference`` or
-        ``not enough variation``; "clear" after a Benjamini-Hochberg correction for
+        ``not enough variation``, or ``no pain to relieve`` when every stretch was done with
+        the pain already at 0; "clear" after a Benjamini-Hochberg correction for
         testing every stretch, at a quarter of ``alpha`` because lasting relief and sides
         are tested too (:func:`~stretchlog.model.claims.claim_alpha`), and only
         for at least 0.2 points a bout per doubling, a change a person would feel).
@@ -107,9 +112,10 @@ def dose_response(
     slope, ci_low, ci_high = (np.full(len(out), np.nan) for _ in range(3))
     verdict = np.full(len(out), "not enough variation", dtype=object)
     pv = np.full(len(out), np.nan)
-    if len(extra.columns):
-
-        d = build_design(bouts, sid, t.segments, extra=extra)
+    d = build_design(bouts, sid, t.segments, extra=extra) if len(extra.columns) else None
+    if d is not None and len(d.y) == 0:  # every stretch done with the pain at 0
+        verdict[:] = NO_PAIN
+    elif d is not None:
         an = analyse(d, droppable=("first_x_start", "position", *extra.columns))
         f = an.fit
         tq = t_quantile(alpha, f.df)
