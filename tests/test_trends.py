@@ -27,6 +27,7 @@ from stretchlog.trends.tightness import (
     tightness_trends,
 )
 from stretchlog.trends.fit import (
+    MEMORY_DAYS,
     STIFF_DAYS,
     change_call,
     critical_value,
@@ -156,7 +157,10 @@ def test_persistence_widens_short_logs_more_than_long_ones():
     for days, n in ((120, 40), (365, 60)):
         d = np.sort(rng.choice(days, n, replace=False))
         y = rng.normal(5, 1, d.size)
-        plain, wide = fit_trend(d, y), fit_trend(d, y, persistence=STIFF_DAYS)
+        # against the plain interval with the same window (at most MEMORY_DAYS days)
+        window = min(0.2, MEMORY_DAYS / (d[-1] - d[0] + 1.0))
+        plain = fit_trend(d, y, bandwidth=window)
+        wide = fit_trend(d, y, persistence=STIFF_DAYS)
         assert wide.slope == plain.slope and wide.lo < plain.lo and wide.hi > plain.hi
         ratio.append((wide.hi - wide.lo) / (plain.hi - plain.lo))
     assert ratio[0] > ratio[1] > 1.0
@@ -702,3 +706,22 @@ def test_cli_module_imports_only_typer_pathlib_typing_at_top():
         elif isinstance(node, ast.ImportFrom):
             top.add((node.module or "").split(".")[0])
     assert top <= {"__future__", "typer", "pathlib", "typing"}
+
+
+def test_long_logs_use_a_window_of_at_most_memory_days():
+    # a year rated every third day: with persistence the window is 45 days, not 73: the
+    # interval is the plain one with that window times the stiff-spell correction
+    rng = np.random.default_rng(3)
+    d = np.arange(0, 366, 3)
+    y = 5 + rng.normal(0, 0.8, d.size)
+    plain = fit_trend(d, y)
+    capped = fit_trend(d, y, persistence=STIFF_DAYS)
+    same_window = fit_trend(d, y, bandwidth=MEMORY_DAYS / (d[-1] + 1.0))
+    ratio = (capped.hi - capped.lo) / (same_window.hi - same_window.lo)
+    assert 1.0 <= ratio < 1.3, ratio
+    # the plain 20% window: the larger fixed-b critical value of a wider window
+    assert critical_value(122, bandwidth=0.2) > critical_value(122, bandwidth=MEMORY_DAYS / 366) * 1.1
+    assert plain.slope == capped.slope
+    # a four-month log keeps 20% of its span (24 days, under the cap)
+    short = d[d <= 120]
+    assert fit_trend(short, y[: short.size], persistence=STIFF_DAYS).hi > fit_trend(short, y[: short.size]).hi

@@ -16,7 +16,8 @@ Here:
   on the *calendar*: the residuals sit on a daily grid with zeros on days without
   a value (the "amplitude-modulated" series of Parzen; Datta & Du 2012), so a lag
   always means a number of days, as statsmodels' row-based ``maxlags`` cannot;
-* the bandwidth is a fixed share of the span (``bandwidth=0.2``: 20% of the days),
+* the bandwidth is a fixed share of the span (``bandwidth=0.2``: 20% of the days;
+  with ``persistence``, at most :data:`MEMORY_DAYS` days),
   and the interval uses **fixed-b critical values** (Kiefer & Vogelsang 2005) for
   that share, computed by simulation for the trend slope and for a mean (the
   tables below), times a small-sample factor ``t(n-2) / z``. Fixed-b intervals
@@ -80,6 +81,7 @@ from stretchlog.words import plural
 __all__ = [
     "BANDWIDTH",
     "MIN_DAYS",
+    "MEMORY_DAYS",
     "MIN_SPAN_DAYS",
     "STIFF_DAYS",
     "MeanFit",
@@ -120,6 +122,20 @@ _Z975 = 1.959963984540054
 #: of true trends called right per stretch) and keeps four-month logs at or under 5%
 #: false trends (4.0-5.0% against 4.7-5.7%).
 STIFF_DAYS: tuple[float, float] = (0.5, 0.8)
+
+#: Longest lag, in days, the Bartlett weights need to cover when the interval is corrected
+#: for :data:`STIFF_DAYS` (``fit_trend(..., persistence=...)``): where the reference
+#: correlation between days has fallen to 0.5 * 0.8**45 = 0.00002, and the truncation
+#: correction above covers what is left. Past a span of 225 days the bandwidth is this
+#: many days rather than 20% of the span, which keeps the fixed-b critical value from
+#: growing with a memory the errors do not have (3.08 at 20% of a year, 2.65 at 45
+#: days). Measured on 300 year-long simulated logs with true changes of 1.2-3 points a
+#: year: 82% of them called in the right direction per side and 89% per stretch,
+#: against 81% and 87% with 20% of the span; 4.8% (per side) and 5.2% (per stretch) of
+#: truly flat ones got a direction. A month (30 days) gained another point of power but
+#: raised false trends on series rated daily through weeks-long stiff spells (carry 0.9)
+#: from 8.0% to 8.8%; 45 days leaves them as they were.
+MEMORY_DAYS = 45
 
 
 @dataclass(frozen=True)
@@ -318,8 +334,8 @@ def fit_trend(
     persistence : (float, float), optional
         ``(share, carry)`` of a reference model of stiff days (e.g.
         :data:`STIFF_DAYS`): correct the interval for stiff spells and few days as
-        the module docstring describes. None (the default): the plain fixed-b
-        interval.
+        the module docstring describes, with the bandwidth capped at
+        :data:`MEMORY_DAYS` days. None (the default): the plain fixed-b interval.
 
     Returns
     -------
@@ -352,6 +368,8 @@ def fit_trend(
     ym = float(y.mean())
     b = float(tc @ (y - ym)) / stt
     resid = y - ym - b * tc
+    if persistence is not None:
+        bandwidth = min(bandwidth, MEMORY_DAYS / (span + 1.0))
     s = _hac_sum(d, tc * resid, bandwidth) * n / (n - 2)
     se = float(np.sqrt(s)) / stt if s > 0 else 0.0
     if persistence is None:
