@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             "whose interval lies above 0 ('surely some relief'). Tightness: `tight_right` is the "
             "share of stretch-sides with a true trend whose verdict names its direction (by size "
             "of trend in the last table); `false_trend` counts truly flat stretch-sides called "
-            "looser or tighter. Every style simulates no dose effect and equal sides, so every "
+            "looser or tighter; `tight_right_stretch` and `false_trend_stretch` are the same "
+            "for the per-stretch verdicts (sides together). Every style simulates no dose effect and equal sides, so every "
             "dose or left-vs-right claim is false; `false_side_tight` includes 'slightly tighter' "
             "findings. Definitions: `stretchlog.testing.calibration`."
         ),
