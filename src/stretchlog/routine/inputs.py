@@ -31,12 +31,16 @@ class RoutineEffects:
     and, where known, ``bouts_per_use`` and ``reason``); ``sides``: left vs right
     per one-sided stretch (``stretch``, ``left``, ``right``, ``imbalance``,
     ``better_side``); ``groups``: stretches that cannot be told apart (``names``,
-    ``advice``).
+    ``advice``); ``dose``: whether longer holds help, per stretch (``stretch``,
+    ``verdict``, ``ci_low`` of the slope per doubling, ``dose_high_s``), from
+    :func:`stretchlog.effects.dose.dose_response`.
     """
 
     table: pd.DataFrame = field(repr=False)
     sides: pd.DataFrame = field(repr=False, default_factory=lambda: _empty(["stretch"]))
     groups: pd.DataFrame = field(repr=False, default_factory=lambda: _empty(["names", "advice"]))
+    dose: pd.DataFrame = field(
+        repr=False, default_factory=lambda: _empty(["stretch", "verdict", "ci_low", "dose_high_s"]))
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,8 @@ class RoutineTrends:
 
 
 def effect_inputs(an: Analysis) -> RoutineEffects:
-    """Relief per stretch, left vs right (the analysis' one answer), and inseparable groups."""
-    return RoutineEffects(an.effects, an.side_relief, an.relief.groups)
+    """Relief per stretch, left vs right (the analysis' one answer), inseparable groups, dose."""
+    return RoutineEffects(an.effects, an.side_relief, an.relief.groups, an.dose)
 
 
 def _flag_stretch(flag: Any) -> str:
