@@ -84,8 +84,9 @@ def test_building_the_report_computes_each_part_once(counted, imbalanced_log, tm
                 "stretchlog.effects.lasting.lasting_relief", "stretchlog.effects.meaningful.meaningful_sessions",
                 "stretchlog.routine.build.build", "stretchlog.log.catalog.load_catalog"):
         assert counted[key] == 1, f"{key} ran {counted[key]} times"
-    # two relief fits: per stretch, and per stretch and side (the one answer on left vs right)
-    assert counted["stretchlog.effects.model.analyse"] == 2
+    # three relief fits: per stretch, per stretch and side (the one answer on left vs right),
+    # and the dose model (the routine's doses)
+    assert counted["stretchlog.effects.model.analyse"] == 3
     # the same report again from the same analysis computes nothing new
     before = counted.copy()
     build_report(an, seed=1)
@@ -95,8 +96,8 @@ def test_building_the_report_computes_each_part_once(counted, imbalanced_log, tm
 def test_each_command_reads_the_catalog_once_and_fits_once(counted, imbalanced_log):
     runner = CliRunner()
     # fits: the relief model per stretch and by side (by side reuses the per-stretch rows of
-    # stretches never split) and, for effects, the dose model; each once
-    for args, fits in ((["effects"], 2), (["effects", "--by-side"], 3), (["routine", "--seed", "1"], 2),
+    # stretches never split) and, for effects and the routine's doses, the dose model; each once
+    for args, fits in ((["effects"], 2), (["effects", "--by-side"], 3), (["routine", "--seed", "1"], 3),
                        (["trends"], 1)):
         counted.clear()
         result = runner.invoke(app, [*args[:1], str(imbalanced_log), *args[1:]], catch_exceptions=False)

@@ -63,4 +63,4 @@ def test_trends_json_names_its_shape():
 
 def test_routine_json_names_its_shape():
     doc = json.loads(run("routine", str(SAMPLE), "--format", "json", "--seed", "1").stdout)
-    assert doc["format"] == "stretchlog.routine/2" and doc["items"] and "why_mode" in doc
+    assert doc["format"] == "stretchlog.routine/3" and doc["items"] and "why_mode" in doc

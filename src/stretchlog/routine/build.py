@@ -9,6 +9,7 @@ the rules could no longer be read top to bottom.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,10 +24,11 @@ from stretchlog.log.catalog import Catalog
 from stretchlog.model.thresholds import FELT_RELIEF, MCID_POINTS, MCID_SHARE
 from stretchlog.routine import plan
 from stretchlog.routine.inputs import RoutineEffects, RoutineTrends, effect_inputs, trend_inputs
+from stretchlog.routine.text import duration
 from stretchlog.routine.types import LeftOut, Routine, RoutineItem
 from stretchlog.words import plural, points
 
-__all__ = ["routine", "build_routine"]
+__all__ = ["routine", "build_routine", "default_seed"]
 
 #: Fewer sessions than this: a new user, who gets the starting point.
 MIN_SESSIONS = 5
@@ -34,6 +36,17 @@ MIN_SESSIONS = 5
 BOUT_NOISE_SD = 0.8
 _NAN = float("nan")
 _KNOWN = ("strong", "some")
+#: One-sided 90% normal quantile: the cautious figure of a hand-made table without one.
+_Z90 = 1.2815515655446004
+#: Budgets (minutes) a left-out stretch is looked up in: "in the 15-minute routine".
+LONGER_BUDGETS = (5, 10, 15, 20, 25, 30, 45, 60)
+#: A full routine always holds this many of the best stretches (what works first), at a
+#: shorter dose if that is what it takes, before relief per minute fills the rest.
+ANCHORS = 2
+_ANCHOR_BONUS = 1000.0
+#: What the default seed is made from (:func:`default_seed`).
+_SEED_COLUMNS = ("date", "time", "stretch_id", "side", "hold_s", "reps", "pain_before", "pain_after",
+                 "tightness")
 
 
 @dataclass
@@ -44,7 +57,10 @@ class _Stretch:
     name: str
     order: int
     dose: plan.Dose
+    logged: plan.Logged | None = None
+    options: tuple[plan.Dose, ...] = ()
     effect: float = _NAN
+    cautious: float = _NAN
     ci_low: float = _NAN
     ci_high: float = _NAN
     p_helps: float = _NAN
@@ -73,6 +89,35 @@ class _Stretch:
     def sd(self) -> float:
         return plan.posterior_sd(self.ci_low, self.ci_high) if self.known else plan.PRIOR_SD
 
+    @property
+    def proven(self) -> bool:
+        """Relief the log is sure of: the effects' verdict "helps" or "may help"."""
+        return self.known and self.verdict in ("helps", "may help")
+
+    def value(self, dose: plan.Dose) -> float:
+        """Conservative relief of one item at ``dose``: the cautious figure (relief per bout
+        it gives at least, with 90% probability) plus the dose's gain, per side done."""
+        low = self.cautious if math.isfinite(self.cautious) else self.effect - _Z90 * self.sd
+        return max(0.0, low + dose.gain) * self.sides
+
+    def seconds_at(self, dose: plan.Dose) -> int:
+        return plan.item_seconds(dose.hold_s, dose.reps, self.sides)
+
+    @property
+    def doses(self) -> tuple[plan.Dose, ...]:
+        """The doses the routine may choose from (:func:`plan.dose_options`)."""
+        return self.options or (self.dose,)
+
+    @property
+    def thrifty(self) -> plan.Dose:
+        """The dose with the most conservative relief per minute (the best value first)."""
+        return max(self.doses, key=lambda d: (self.value(d) / self.seconds_at(d), -self.seconds_at(d)))
+
+    @property
+    def strongest(self) -> plan.Dose:
+        """The dose with the most conservative relief (for a flare), the shorter on a tie."""
+        return max(self.doses, key=lambda d: (round(self.value(d), 9), -self.seconds_at(d)))
+
 
 def _finite(v: Any, default: float = _NAN) -> float:
     """``v`` as a finite float, else ``default`` (a table cell may be missing or NA)."""
@@ -84,19 +129,25 @@ def _finite(v: Any, default: float = _NAN) -> float:
 
 
 def _stretches(bouts: pd.DataFrame, eff: RoutineEffects, catalog: Catalog) -> dict[str, _Stretch]:
-    doses = plan.usual_doses(bouts, catalog)
+    logged = plan.logged_doses(bouts, catalog)
+    dose_rows = {str(r["stretch"]): r for r in eff.dose.to_dict("records")} if len(eff.dose) else {}
     out: dict[str, _Stretch] = {}
     table = eff.table
     names = dict(zip(table.get("stretch", []), table.get("name", [])))
-    for sid, dose in doses.items():
+    for sid, lg in logged.items():
         name = catalog.get(sid).name if sid in catalog else str(names.get(sid, sid.removeprefix("custom:")))
         order = catalog.get(sid).order if sid in catalog else 9999
-        out[sid] = _Stretch(sid, name, order, dose)
+        row = dose_rows.get(sid, {})
+        slope = (_finite(row.get("slope")), _finite(row.get("ci_low")), _finite(row.get("ci_high")))
+        opts = tuple(plan.dose_options(catalog, sid, lg, str(row.get("verdict", "") or ""), slope,
+                                       _finite(row.get("dose_high_s"))))
+        out[sid] = _Stretch(sid, name, order, opts[0], lg, opts)
     for row in table.to_dict("records"):
         s = out.get(str(row["stretch"]))
         if s is None:
             continue
         s.effect, s.ci_low, s.ci_high = (_finite(row.get(c)) for c in ("effect", "ci_low", "ci_high"))
+        s.cautious = _finite(row.get("cautious"))
         s.p_helps = _finite(row.get("p_helps"))
         s.n_bouts, s.n_sessions = int(_finite(row.get("n_bouts"), 0)), int(_finite(row.get("n_sessions"), 0))
         ev = str(row.get("evidence", ""))
@@ -137,22 +188,25 @@ def _relief_text(s: _Stretch) -> str:
     return text + (f"; {s.side_note}" if s.side_note else "")
 
 
-def _item(s: _Stretch, role: str, reason: str, *, side: str | None = None, rnd: int = 1) -> RoutineItem:
+def _item(s: _Stretch, role: str, reason: str, *, side: str | None = None, rnd: int = 1,
+          dose: plan.Dose | None = None) -> RoutineItem:
+    d = dose or s.dose
     one_side = side in ("left", "right")
-    seconds = plan.item_seconds(s.dose.hold_s, s.dose.reps, 1) if one_side else s.seconds
+    seconds = plan.item_seconds(d.hold_s, d.reps, 1 if one_side else s.sides)
     return RoutineItem(
         position=0, stretch=s.sid, name=s.name, role=role,
-        side=side or ("each side" if s.dose.sided else "both"),
-        hold_s=s.dose.hold_s, reps=s.dose.reps, seconds=seconds, dose_from=s.dose.source,
+        side=side or ("each side" if d.sided else "both"),
+        hold_s=d.hold_s, reps=d.reps, seconds=seconds, dose_from=d.source,
         effect=s.effect, ci_low=s.ci_low, ci_high=s.ci_high, p_helps=s.p_helps,
         n_bouts=s.n_bouts, n_sessions=s.n_sessions, evidence=s.evidence, reason=reason,
         rate_pain=role in ("experiment", "starting point"), round=rnd, verdict=s.verdict,
+        dose_why=d.why, gain=d.shift,
     )
 
 
 def _experiment_reason(s: _Stretch, chance: float, n: int) -> str:
     if s.evidence == "never tried":
-        why = "never in your log yet"
+        why = "your log has no data on it"
     elif s.evidence == "cannot separate":
         why = "its relief cannot be told apart from another stretch's yet"
     elif s.evidence in _KNOWN:
@@ -160,30 +214,46 @@ def _experiment_reason(s: _Stretch, chance: float, n: int) -> str:
                f"{s.ci_low:+.1f} to {s.ci_high:+.1f} points per bout)")
     else:
         why = f"too little data so far ({plural(s.n_bouts, 'bout')})"
-    how = (f"picked by Thompson sampling among {n} candidates ({chance:.0%} chance)" if n > 1
-           else "the only candidate")
-    return f"experiment: {why}; {how}; rate your pain just before and just after it"
+    how = (f"picked today from {n} that fit, the more promising ones more often ({chance:.0%} chance)"
+           if n > 1 else "the only one that fits the time for trying")
+    return f"to try: {why}; {how}; rate your pain just before and just after it"
+
+
+#: A short try still holds the stretch at least this long in all (per side).
+TRIAL_S = 20
+
+
+def _trial(s: _Stretch, catalog: Catalog) -> plan.Dose:
+    """A short try: the stretch's dose at the guides' fewest reps, but at least
+    :data:`TRIAL_S` seconds of holding (ten 2-second moves stay ten)."""
+    (_, _), (r0, _) = plan.guide_range(catalog, s.sid)
+    reps = min(s.dose.reps, max(r0, math.ceil(TRIAL_S / max(s.dose.hold_s, 1))))
+    if reps >= s.dose.reps:
+        return s.dose
+    return replace(s.dose, reps=reps, gain=0.0, shift=0.0, why="a short try")
 
 
 def _experiments(pools: list[list[_Stretch]], slots: int, cap_s: float, mu: float,
-                 rng: np.random.Generator) -> list[tuple[_Stretch, float, int]]:
-    """Fill the slots by Thompson sampling, from the first pool while it has candidates that fit."""
-    out: list[tuple[_Stretch, float, int]] = []
+                 rng: np.random.Generator, catalog: Catalog) -> list[tuple[_Stretch, float, int, plan.Dose]]:
+    """Fill the slots by Thompson sampling (with an exploration floor), from the first pool
+    while it has candidates that fit, each at a short trial dose."""
+    out: list[tuple[_Stretch, float, int, plan.Dose]] = []
     used = 0.0
     for cands in pools:
         if len(out) >= slots or not cands:
             continue
+        doses = [_trial(c, catalog) for c in cands]
         mean = np.array([c.effect if c.known else mu for c in cands])
         sd = np.array([max(c.sd, 1e-6) for c in cands])
-        secs = np.array([c.seconds for c in cands], float)
+        secs = np.array([c.seconds_at(d) for c, d in zip(cands, doses)], float)
         picks, chances, among = plan.thompson_pick(mean, sd, secs, slots - len(out), cap_s - used, rng)
-        out += list(zip([cands[i] for i in picks], chances, among))
+        out += [(cands[i], p, n, doses[i]) for i, p, n in zip(picks, chances, among)]
         used += sum(secs[i] for i in picks)
     return out
 
 
-def _teach_order(items: list[tuple[_Stretch, float, int]]) -> tuple[str, ...]:
-    scored = [(plan.info_per_minute(s.sd, s.sides, s.seconds, BOUT_NOISE_SD), s.sid) for s, _, _ in items]
+def _teach_order(items: list[tuple[_Stretch, plan.Dose]]) -> tuple[str, ...]:
+    scored = [(plan.info_per_minute(s.sd, s.sides, s.seconds_at(d), BOUT_NOISE_SD), s.sid) for s, d in items]
     return tuple(sid for _, sid in sorted(scored, key=lambda t: -t[0]))
 
 
@@ -202,6 +272,29 @@ def _needs(trends: RoutineTrends) -> dict[str, tuple[set[str], str]]:
     return out
 
 
+def default_seed(bouts: pd.DataFrame, today: date) -> int:
+    """The routine's seed when none is given: from the log's content and the date.
+
+    The same log on the same day gives the same routine on every surface (terminal,
+    report, card, notebook); another day, or a new session in the log, may rotate the
+    experiments. A number from 0 to 999999.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"date": ["2026-01-01"], "stretch_id": ["pigeon-pose"], "hold_s": [30]})
+    >>> default_seed(b, date(2026, 1, 2)) == default_seed(b.copy(), date(2026, 1, 2))
+    True
+    >>> default_seed(b, date(2026, 1, 2)) == default_seed(b, date(2026, 1, 3))
+    False
+    """
+    h = hashlib.sha256(today.isoformat().encode())
+    cols = [c for c in _SEED_COLUMNS if c in bouts.columns]
+    if len(bouts) and cols:
+        text = bouts[cols].astype("str").fillna("")
+        h.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+    return int.from_bytes(h.digest()[:8], "big") % 1_000_000
+
+
 def build(an: Analysis, *, minutes: float, flare: bool, seed: int | None) -> Routine:
     """The routine of an analysis: its relief and trend inputs, read once from it."""
     empty = len(an.bouts) == 0
@@ -212,11 +305,17 @@ def build(an: Analysis, *, minutes: float, flare: bool, seed: int | None) -> Rou
 
 
 def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, catalog: Catalog, today: date,
-               minutes: float, flare: bool, seed: int | None) -> Routine:
-    """The routine's rules on typed inputs (the builder itself; tests give it hand-made inputs)."""
+               minutes: float, flare: bool, seed: int | None, look_ahead: bool = True) -> Routine:
+    """The routine's rules on typed inputs (the builder itself; tests give it hand-made inputs).
+
+    ``seed`` None: :func:`default_seed` of the log and ``today``. ``look_ahead``: name
+    the longer routine a stretch left out for time would be in (builds those too).
+    """
     cat = catalog
     empty = len(bouts) == 0
     budget = minutes * 60.0
+    if seed is None:
+        seed = default_seed(bouts, today)
     rng = np.random.default_rng(seed)
     if empty:
         tried: dict[str, _Stretch] = {}
@@ -242,8 +341,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
     usable = [s for s in tried.values() if s.sid not in excluded]
     # the effects' verdicts decide (one answer): "helps" is what works, "may help" is sure
     # relief that may be too small to feel; "too small to feel" never earns a place
-    works = [s for s in usable if s.known and s.verdict == "helps"]
-    maybe = [s for s in usable if s.known and s.verdict == "may help"]
+    proven = [s for s in usable if s.proven]
     dropped = set()
     for s in usable:
         if s.known and s.verdict == "too small to feel":
@@ -256,18 +354,28 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
         else:
             continue
         dropped.add(s.sid)
-    unknown = [s for s in usable if s not in works and s not in maybe and s.sid not in dropped]
+    for s in usable:
+        # tried enough to know it does little: not tried again (its best guess is under
+        # the relief a person would feel, and its interval may reach harm)
+        if (s.sid not in dropped and not s.proven and s.known and s.evidence in _KNOWN
+                and s.verdict == "no clear effect" and s.effect < FELT_RELIEF):
+            left_out.append(LeftOut(s.sid, s.name, f"no clear effect after {plural(s.n_bouts, 'bout')} "
+                                    f"(about {s.effect:+.1f} points per bout, 95% interval {s.ci_low:+.1f} to "
+                                    f"{s.ci_high:+.1f}): likely too little to feel, so not tried again for now"))
+            dropped.add(s.sid)
+    unknown = [s for s in usable if not s.proven and s.sid not in dropped]
     newcomer = empty or n_sessions < MIN_SESSIONS or not any(s.evidence in _KNOWN for s in usable)
-    mode = "starting point" if newcomer or not (works or maybe) else ("flare" if flare else "full")
+    mode = "starting point" if newcomer or not proven else ("flare" if flare else "full")
     known_effects = [s.effect for s in tried.values() if s.known]
     mu = float(np.mean(known_effects)) if known_effects else 0.0
     never = {k: v for k, v in _never_tried(cat, tried).items() if k not in excluded}
-    slots = 2 if minutes >= 10 else (1 if minutes >= 4 else 0)
+    n_strong = sum(1 for s in proven if s.evidence == "strong")
+    explore = plan.exploration(n_strong, minutes)
     notes: list[str] = []
 
     chosen: list[RoutineItem] = []
     used = 0.0
-    exps: list[tuple[_Stretch, float, int]] = []
+    exps: list[tuple[_Stretch, float, int, plan.Dose]] = []
 
     def add(item: RoutineItem) -> bool:
         nonlocal used
@@ -277,33 +385,46 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
             return True
         return False
 
+    def add_experiments(cap_s: float) -> None:
+        nonlocal exps
+        exps = _experiments([unknown, list(never.values())], explore.slots, cap_s, mu, rng, cat)
+        for s, p, n, d in exps:
+            add(_item(s, "experiment", _experiment_reason(s, p, n), dose=d))
+
     if mode == "flare":
-        for s in sorted(works, key=lambda s: -s.ci_low) + sorted(maybe, key=lambda s: -s.ci_low):
-            add(_item(s, "works" if s.verdict == "helps" else "may help", _relief_text(s)))
-        notes.append("Flare mode lists only what has eased your pain; the experiments are in the full routine.")
+        _flare(proven, cat, budget, add, lambda: budget - used, left_out)
     elif mode == "full":
-        exps = _experiments([unknown, list(never.values())], slots, budget / 3, mu, rng)
-        for s, p, n in exps:
-            add(_item(s, "experiment", _experiment_reason(s, p, n)))
-        values = np.array([s.ci_low * s.bouts_per_use for s in works])
-        for i in plan.knapsack(values, np.array([s.seconds for s in works]), budget - used):
-            add(_item(works[i], "works", _relief_text(works[i])))
+        cap = explore.share * budget
+        has_candidates = bool(explore.slots and (unknown or never))
+        if explore.reserved and has_candidates:
+            add_experiments(cap)
+            room = budget * (1.0 - explore.share)
+        else:
+            room = budget
+        for s, d in _fill(proven, room, cat):
+            add(_item(s, _role(s), _relief_text(s), dose=d))
+        if not explore.reserved and has_candidates:
+            add_experiments(min(cap, budget - used))
         _extra_rounds(chosen, tried, tr, add)
-        for s in sorted(maybe, key=lambda s: -s.effect * s.bouts_per_use / s.seconds):
-            add(_item(s, "may help", _relief_text(s)))
-        _extra_rounds(chosen, tried, tr, add)
+        in_routine = {i.stretch for i in chosen if i.round == 1}
+        left_out += _left_for_time([s for s in proven if s.sid not in in_routine], minutes,
+                                   (bouts, eff, tr, cat, today, seed) if look_ahead else None)
+        notes += _learning_note(explore, exps, has_candidates, n_strong, budget, minutes,
+                                (bouts, eff, tr, cat, today, seed) if look_ahead else None)
     else:
         seq = plan.starting_sequence(cat, budget, excluded)
         pool = {**never, **{s.sid: s for s in usable}}
         for sid in seq:
             s = pool[sid]
             add(_item(s, "starting point", "from the guides' default sequence: a starting point"
-                      + (f"; so far {_relief_text(s)}" if s.known and s.evidence in _KNOWN else "")))
+                      + (f"; so far {_relief_text(s)}" if s.known and s.evidence in _KNOWN else ""),
+                      dose=plan.catalog_dose(cat, sid, "the guides' dose")))
         pools = [[s for s in pool if s.sid not in seq] for pool in (unknown, list(never.values()))]
-        exps = _experiments(pools, slots, min(budget / 3, budget - used), mu, rng)
-        for s, p, n in exps:
-            add(_item(s, "experiment", _experiment_reason(s, p, n)))
-        exps = [(pool[sid], 0.0, 0) for sid in seq] + exps
+        start = plan.exploration(0, minutes)
+        exps = _experiments(pools, start.slots, min(budget / 3, budget - used), mu, rng, cat)
+        for s, p, n, d in exps:
+            add(_item(s, "experiment", _experiment_reason(s, p, n), dose=d))
+        exps = [(pool[sid], 0.0, 0, plan.catalog_dose(cat, sid)) for sid in seq] + exps
         notes.append("Rate your pain just before and just after each stretch: the routine will then be built "
                      "from your own results.")
         if not empty and not newcomer:
@@ -311,11 +432,16 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
 
     items = _ordered(chosen, mode, cat)
     _check(items, budget)
-    notes += _expected_relief(items, tried, bouts if not empty else None) if mode != "starting point" else []
+    expected = _expected(items, tried) if mode != "starting point" else (_NAN, _NAN, _NAN)
+    relief_line = "".join(_expected_relief(expected, bouts if not empty else None))
+    cut = [i.name for i in items if i.dose_from == "shortened" and i.round == 1]
+    if relief_line and cut:
+        relief_line = relief_line[:-1] + f"; not counting {', '.join(cut)}, shortened to fit."
+    elif cut and mode != "starting point":
+        relief_line = (f"Your log has no relief figure for this routine as it stands: {', '.join(cut)} "
+                       f"{'is' if len(cut) == 1 else 'are'} shortened below any hold you have logged, to fit "
+                       f"{minutes:g} minutes.")
     notes += _group_notes(eff)
-    if any(i.dose_from == "your usual" for i in items):
-        notes.append("Holds and reps are your usual ones (the median of your bouts of each stretch); "
-                     "stretches you have not logged use the guides' suggestion.")
     if last is not None and (today - last).days > 90:
         notes.append(f"Your log ends on {last:%Y-%m-%d}: the routine reflects how things were then.")
     rot_names = _rotation(items, cat, rng)
@@ -328,9 +454,121 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
         safety=tuple(f.message for f in safety), safety_stretches=tuple(f.stretch for f in safety),
         safety_stretch_names=tuple(tried[f.stretch].name if f.stretch in tried else f.stretch for f in safety),
         first_date=first, last_date=last, n_sessions=n_sessions, n_bouts=n_bouts,
-        experiment_order=_teach_order(exps), rotation=rotation, rotation_order=rot_names,
-        notes=tuple(notes), why_mode=_why_mode(mode, flare, empty, n_sessions), made_on=today, seed=seed,
+        experiment_order=_teach_order([(e[0], e[3]) for e in exps]), rotation=rotation,
+        rotation_order=rot_names, notes=tuple(notes), why_mode=_why_mode(mode, flare, empty, n_sessions),
+        made_on=today, seed=seed, expected_relief=expected[0], expected_low=expected[1],
+        expected_high=expected[2], relief_line=relief_line,
     )
+
+
+def _role(s: _Stretch) -> str:
+    return "works" if s.verdict == "helps" else "may help"
+
+
+def _first(proven: list[_Stretch]) -> list[_Stretch]:
+    """What works first: "helps" before "may help", each by its cautious relief, best first
+    (the order of the flare list and of the effects' ranking)."""
+    return sorted(proven, key=lambda s: (s.verdict != "helps", -s.value(s.dose) / s.sides, s.order))
+
+
+def _fill(proven: list[_Stretch], room_s: float, cat: Catalog) -> list[tuple[_Stretch, plan.Dose]]:
+    """The proven stretches and doses giving the most conservative relief within ``room_s``,
+    always with the best :data:`ANCHORS` of what works first (at a shorter dose if need be)."""
+    anchors = {s.sid for s in _first(proven)[:ANCHORS]}
+
+    def solve(shorten: set[str]) -> list[tuple[_Stretch, plan.Dose]]:
+        opts, values = [], []
+        for s in proven:
+            # shortest first, so a tie in relief goes to the dose that takes less time
+            o = sorted(s.doses, key=s.seconds_at)
+            v = [s.value(d) + (_ANCHOR_BONUS if s.sid in anchors else 0.0) for d in o]
+            if s.sid in shorten:
+                # shorter than anything logged: the log has no figure for it, so it is
+                # reckoned pro rata of the time held (the least shortening wins) and taken
+                # only when the anchors fit no other way
+                extra = plan.shorter_doses(o[0], cat, s.sid)
+                full = o[0].hold_s * o[0].reps
+                v = v + [_ANCHOR_BONUS + s.value(o[0]) * d.hold_s * d.reps / full for d in extra]
+                o = o + extra
+            opts.append(o)
+            values.append(v)
+        secs = [[s.seconds_at(d) for d in o] for s, o in zip(proven, opts)]
+        picked = plan.choice_knapsack(values, secs, room_s)
+        return [(proven[g], opts[g][k]) for g, k in picked.items()]
+
+    chosen = solve(set())
+    # the anchors are shortened below their logged doses only when they fit no other way
+    return solve(anchors) if anchors - {s.sid for s, _ in chosen} else chosen
+
+
+def _flare(proven: list[_Stretch], cat: Catalog, budget: float, add, left, left_out: list[LeftOut]) -> None:
+    """What works first: "helps" before "may help", each by its cautious relief, best first;
+    a stretch that does not fit gets a shorter dose before it is left out."""
+    for s in _first(proven):
+        # the strongest dose first, then the others, then shorter and shorter versions
+        ranked = sorted(s.doses, key=lambda d: (-round(s.value(d), 9), s.seconds_at(d)))
+        doses = ranked + plan.shorter_doses(min(s.doses, key=s.seconds_at), cat, s.sid)
+        if any(add(_item(s, _role(s), _relief_text(s), dose=d)) for d in doses):
+            continue
+        short = doses[-1]
+        left_out.append(LeftOut(s.sid, s.name, f"left out for time: even at {short.hold_s} s x {short.reps} it "
+                                f"takes {duration(s.seconds_at(short))}, {duration(max(left(), 0))} was left; "
+                                f"{_relief_text(s)}"))
+
+
+def _left_for_time(missing: list[_Stretch], minutes: float, again) -> list[LeftOut]:
+    """Why each proven stretch not in the routine is missing, and the longer routine it is in."""
+    out = []
+    longer: dict[float, set[str]] = {}
+    for s in sorted(missing, key=lambda s: -s.value(s.thrifty)):
+        where = ""
+        if again is not None:
+            for m in LONGER_BUDGETS:
+                if m <= minutes:
+                    continue
+                if m not in longer:
+                    bouts, eff, tr, cat, today, seed = again
+                    r = build_from(bouts, eff, tr, catalog=cat, today=today, minutes=m, flare=False, seed=seed,
+                                   look_ahead=False)
+                    longer[m] = {i.stretch for i in r.items if i.round == 1 and i.role != "experiment"}
+                if s.sid in longer[m]:
+                    where = f"; in the {m:g}-minute routine"
+                    break
+        d = s.thrifty
+        out.append(LeftOut(s.sid, s.name, f"left out for time: {duration(s.seconds_at(d))} at "
+                           f"{d.hold_s} s x {d.reps}{where}; {_relief_text(s)}"))
+    return out
+
+
+def _learning_note(explore: plan.Exploration, exps, has_candidates: bool, n_strong: int, budget: float,
+                   minutes: float, again) -> list[str]:
+    """One sentence on how much of the time goes to trying stretches, and why."""
+    if not has_candidates or not explore.slots:
+        return []
+    if exps:
+        spent = sum(e[0].seconds_at(e[3]) for e in exps)
+        if explore.reserved:
+            why = (f"your log knows {plural(n_strong, 'stretch', 'stretches')} that work with strong evidence, "
+                   "so learning is worth a share of the time")
+        else:
+            why = (f"{plural(n_strong, 'stretch', 'stretches')} already work with strong evidence, so trying "
+                   "stretches only uses time they leave over")
+        what = "one stretch" if len(exps) == 1 else plural(len(exps), "stretch", "stretches")
+        return [f"Trying {what}: {duration(spent)} of {duration(budget)} ({spent / budget:.0%}; at most "
+                f"{explore.share:.0%}): {why}."]
+    where = ""
+    if again is not None:
+        bouts, eff, tr, cat, today, seed = again
+        for m in LONGER_BUDGETS:
+            if m <= minutes:
+                continue
+            r = build_from(bouts, eff, tr, catalog=cat, today=today, minutes=m, flare=False, seed=seed,
+                           look_ahead=False)
+            if r.experiments:
+                where = f"; the {m:g}-minute routine has room for one"
+                break
+    return [f"No stretch to try today: {plural(n_strong, 'stretch', 'stretches')} in your log work with strong "
+            f"evidence, and the time is better spent on them{where}."]
 
 
 def _why_mode(mode: str, flare: bool, empty: bool, n_sessions: int) -> str:
@@ -396,28 +634,39 @@ def _check(items: tuple[RoutineItem, ...], budget: float) -> None:
         raise RuntimeError(f"routine takes {total} s, over the budget of {budget:g} s")
 
 
-def _expected_relief(items: tuple[RoutineItem, ...], tried: dict[str, _Stretch],
-                     bouts: pd.DataFrame | None) -> list[str]:
+def _expected(items: tuple[RoutineItem, ...], tried: dict[str, _Stretch]) -> tuple[float, float, float]:
+    """Relief expected from the main pass of the stretches with an estimate: the sum over
+    its bouts (one per side done) of relief per bout plus the dose's gain, with a rough 95%
+    interval treating the estimates as independent. Items shortened below any dose in the
+    log are not counted (the log has no figure for them). NaN when no item counts."""
     mean = var = 0.0
+    n = 0
     for i in items:
         s = tried.get(i.stretch)
-        if s is None or not s.known or i.role == "experiment" or i.round != 1:
+        if s is None or not s.known or i.role == "experiment" or i.round != 1 or i.dose_from == "shortened":
             continue
-        k = 1.0 if i.side in ("left", "right") else s.bouts_per_use
-        mean += k * s.effect
+        k = 1.0 if i.side in ("left", "right") else float(s.sides)
+        mean += k * (s.effect + i.gain)  # the item's gain is the dose's shift at the estimate
         var += (k * s.sd) ** 2
-    if mean == 0.0 and var == 0.0:
+        n += 1
+    if n == 0:
+        return (_NAN, _NAN, _NAN)
+    half = plan.Z95 * math.sqrt(var)
+    return (mean, mean - half, mean + half)
+
+
+def _expected_relief(expected: tuple[float, float, float], bouts: pd.DataFrame | None) -> list[str]:
+    mean, lo, hi = expected
+    if not math.isfinite(mean):
         return []
-    lo, hi = mean - plan.Z95 * math.sqrt(var), mean + plan.Z95 * math.sqrt(var)
     start = _usual_start(bouts)
     target = MCID_POINTS if start is None else min(MCID_POINTS, MCID_SHARE * start)
     share = "" if start is None else f" or 30% of your usual starting pain of {start:.0f} ({MCID_SHARE * start:.1f})"
     verdict = ("likely a change you will notice" if lo >= target else
                "it may take more than this routine for a change you notice" if hi < target else
                "possibly a change you will notice")
-    return [f"Done in full, the stretches with estimates should ease your pain by about {mean:.1f} points "
-            f"(roughly {lo:.1f} to {hi:.1f}, treating the estimates as independent; second rounds and "
-            f"experiments not counted); a change people notice is 2 points{share}: {verdict}."]
+    return [f"Done in full, it should ease your pain by about {mean:.1f} points (roughly {lo:.1f} to {hi:.1f}; "
+            f"the stretches with estimates, first rounds only): {verdict} (people notice 2 points{share})."]
 
 
 def _usual_start(bouts: pd.DataFrame | None) -> float | None:
@@ -469,6 +718,8 @@ def routine(
         "What works first": the helping stretches best first, no experiments.
     seed : int, optional
         Seed for the experiment choice and the rotation order (same seed, same routine).
+        None (the default): :func:`default_seed` of the log and the day, so every surface
+        shows the same routine today.
     catalog : Catalog, optional
         Only when ``log`` is not an Analysis (an Analysis has its catalog).
     today : date, optional
@@ -488,6 +739,8 @@ def routine(
     if not minutes > 0:
         raise ValueError(f"minutes must be a number above 0, got {minutes!r}")
     an = log if isinstance(log, Analysis) else analyse(log, catalog=catalog, today=today)
+    if seed is None:
+        seed = an.memo(("routine seed",), lambda: default_seed(an.bouts, an.today))
     key = ("routine", float(minutes), bool(flare), seed)
     return an.memo(key, lambda: build(an, minutes=float(minutes), flare=flare, seed=seed))
 

@@ -11,9 +11,11 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from stretchlog.routine.types import Routine
+    from stretchlog.routine.types import Routine, RoutineItem
 
-__all__ = ["DISCLAIMER", "to_markdown", "to_dict", "duration", "marks_legend", "learning_line", "ROLE_MARK", "ROLE_LABEL"]
+__all__ = ["DISCLAIMER", "to_markdown", "to_dict", "duration", "marks_legend", "learning_line", "made_line", "why",
+           "short_reason", "short_dose",
+           "ROLE_MARK", "ROLE_LABEL"]
 
 #: A text mark per role, so no meaning rests on colour.
 ROLE_MARK = {"works": "", "may help": "?", "extra round": "+", "weaker side": "+",
@@ -61,6 +63,65 @@ def learning_line(r: "Routine") -> str:
             "Rate your pain just before and just after each.")
 
 
+def made_line(r: "Routine") -> str:
+    """When it was made and the seed of its experiments: ``"Made 2026-12-05 (seed 1234)."``
+
+    The same log on the same day gives the same seed and the same routine everywhere;
+    ``--seed`` gives it back on another day.
+    """
+    seed = "" if r.seed is None else f" (seed {r.seed})"
+    return f"Made {r.made_on:%Y-%m-%d}{seed}."
+
+
+def why(i: "RoutineItem") -> str:
+    """An item's reason followed by its dose's reason (a few words)."""
+    if not i.dose_why:
+        return i.reason
+    return f"{i.reason}. Dose: {i.dose_why}"
+
+
+def short_dose(i: "RoutineItem") -> str:
+    """The dose's reason in a few words (the card, the terminal table).
+
+    Examples
+    --------
+    >>> from stretchlog.routine.types import RoutineItem
+    >>> i = RoutineItem(1, "pigeon-pose", "Pigeon pose", "works", "each side", 20, 2, 105, "your log", 0.5, 0.2,
+    ...                 0.8, 0.99, 40, 20, "strong", "", dose_why="shorter than your usual 30 s x 3: ...")
+    >>> short_dose(i)
+    'shorter than usual; longer added nothing clear'
+    """
+    why = i.dose_why
+    if i.dose_from == "shortened":
+        return "shortened to fit"
+    if why.startswith("shorter"):
+        return ("shorter than usual; longer did worse" if "did worse" in why
+                else "shorter than usual; longer added nothing clear")
+    if why.startswith("longer"):
+        return "longer than usual; longer eased more"
+    if why == "a short try":
+        return "a short try"
+    if i.dose_from == "the guides":
+        return "the guides' dose"
+    return "your usual dose"
+
+
+def short_reason(i: "RoutineItem") -> str:
+    """An item's reason in a few words, with its figure (the card, the terminal table)."""
+    if i.role == "works":
+        ev = f", {i.evidence} evidence" if i.evidence in ("strong", "some") else ""
+        return f"helps: ~{i.effect:.1f} points/bout ({i.n_bouts} bouts{ev})"
+    if i.role == "may help":
+        return f"may help: ~{i.effect:.1f} points/bout, maybe too little to feel"
+    if i.role == "experiment":
+        return "experiment: rate pain before and after"
+    if i.role == "extra round":
+        return "second round: this one is tight"
+    if i.role == "weaker side":
+        return f"extra round for the tighter {i.side} side"
+    return "from the guides: rate pain before and after"
+
+
 def _clean(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         return None
@@ -79,7 +140,7 @@ def to_dict(r: "Routine") -> dict[str, Any]:
         items.append(d)
     return {
         "safety": list(r.safety),  # safety first, in every output
-        "format": "stretchlog.routine/2",
+        "format": "stretchlog.routine/3",
         "stretchlog": __version__,
         "mode": r.mode,
         "title": r.title,
@@ -94,6 +155,8 @@ def to_dict(r: "Routine") -> dict[str, Any]:
         },
         "made_on": r.made_on.isoformat(),
         "seed": r.seed,
+        "expected_relief": {"points": _clean(r.expected_relief), "low": _clean(r.expected_low),
+                            "high": _clean(r.expected_high), "text": r.relief_line},
         "items": items,
         "experiments": [i.stretch for i in r.experiments],
         "left_out": [{"stretch": x.stretch, "name": x.name, "reason": x.reason} for x in r.left_out],
@@ -120,9 +183,11 @@ def to_markdown(r: "Routine") -> str:
         out[-1] = ""
     out.append(f"# {r.title}")
     out.append("")
-    out.append(f"{r.source_line}. Takes about {duration(r.total_seconds)}. "
-               f"Made {r.made_on:%Y-%m-%d}.")
+    out.append(f"{r.source_line}. Takes about {duration(r.total_seconds)}. {made_line(r)}")
     out.append("")
+    if r.relief_line:
+        out.append(f"**{_md(r.relief_line)}**")
+        out.append("")
     if r.why_mode:
         out.append(f"**{_md(r.why_mode)}**" + (" Hips first, lower back last." if r.mode == "starting point" else ""))
         out.append("")
@@ -133,7 +198,7 @@ def to_markdown(r: "Routine") -> str:
             mark = ROLE_MARK[i.role]
             name = f"{_md(i.name)}" + (f" **[{mark}]**" if mark else "")
             out.append(f"| {i.position} | {name} | {i.side} | {i.hold_s} s x {i.reps} | {duration(i.seconds)} "
-                       f"| {_md(i.reason)} |")
+                       f"| {_md(why(i))} |")
         legend = marks_legend(r)
         if legend:
             out.append("")

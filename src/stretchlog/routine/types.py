@@ -9,19 +9,32 @@ those estimates; nothing is made up where the log has no answer.
 
 The rules, in plain words
 -------------------------
-**Which stretches count as helping.** A stretch *works* when the low end of its
-95% interval of relief per bout is above 0 (the interval is the pooled one of
-:func:`stretchlog.effects.relief.relief_effects`, so a stretch tried twice on a good day
-cannot look sure). A stretch *may help* when its estimate is above 0 but the
-interval still reaches 0. A stretch whose whole interval is below 0 is
-*harmful* and is always left out, with the reason; so is a stretch named in a
-safety flag of the trends. A stretch with an estimate at or below 0 is left out
-as "no sign it eases your pain".
+**Which stretches count as helping.** The effects' verdicts decide (one answer
+everywhere): a stretch *helps* when its relief is surely one a person would feel,
+*may help* when it is surely above 0 but maybe too small to feel. A stretch whose
+relief is "too small to feel", or with no sign of relief, is left out with its
+figures; a stretch that makes pain worse, or is named in a safety flag of the trends,
+is always left out, with the reason.
 
-**Holds, reps and sides.** Each stretch you have logged uses *your usual dose*:
-the median hold (rounded to 5 s above 10 s) and the median number of reps of your
-bouts of it. Stretches you have not logged use the guides' suggestion from the
-catalog. A one-sided stretch is done on each side.
+**Holds, reps and sides: the dose the log supports.** For each stretch you have
+logged the routine may choose among (:func:`~stretchlog.routine.plan.dose_options`):
+
+* your *usual* dose: the median hold (rounded to 5 s above 10 s) and reps of your bouts;
+* a *shorter* one, when the dose analysis (:func:`stretchlog.effects.dose.dose_response`)
+  could compare your holds and its interval for "more relief per doubling" does not lie
+  wholly above 0: your own short holds and fewest reps (10th percentiles), never below
+  the guides' minimum (10 s, 2 reps; less only where the guides' own dose is less). It
+  is worth your usual relief plus the estimated dose slope times the doublings given up;
+  the reason says "longer holds added no clear relief in your log" (or "did worse");
+* a *longer* one, only where the dose analysis says longer clearly helps ("more
+  helps"): the long end of what you have logged (90th percentile of hold x reps at your
+  usual reps), worth the low end of the slope times the doublings added.
+
+Too little variety of holds to compare: your usual dose, and the reason says so.
+Stretches not in your log use the guides' dose (the catalog). Nothing is ever set
+below the guides' minimum or beyond the range you have logged, except a stretch
+*shortened to fit* (below): it is marked, and its relief is not counted, as the log
+has no figure for it. A one-sided stretch is done on each side.
 
 **Time.** An item takes hold x reps (x 2 for a one-sided stretch done on both
 sides) plus an allowance of 15 s to get into position and 10 s more to change
@@ -29,47 +42,58 @@ sides (:data:`~stretchlog.routine.plan.SETUP_S`,
 :data:`~stretchlog.routine.plan.SWITCH_S`). The total never exceeds the budget.
 
 **What works first (``flare=True``).** For when pain flares now: the stretches
-that work, best first by the low end of their interval (the conservative figure),
-then those that may help; each added in that order if it still fits the budget.
-Each line says why, with figures ("eases pain by about 0.9 points per bout, 112
-bouts, strong evidence"). No experiments in a flare.
+that help ("helps") by their cautious relief (the relief per bout they give at least,
+with 90% probability: the effects' ranking), then those that may help, the same way,
+so a "may help" never comes before a "helps". Each goes in at its strongest dose; one
+that does not fit gets a shorter dose (one rep fewer at a time down to the guides'
+fewest, then shorter holds down to the guides' shortest) before it is left out, and
+then it is named with the time it needed. Each line says why, with figures. No
+experiments in a flare.
 
-**Full routine (default).** Time is filled in this order:
+**Full routine (default): relief per minute decides.**
 
-1. *Experiment slots* (keep learning) are reserved first: 2 slots with a budget of
-   10 minutes or more, 1 from 4 minutes, none below; together at most a third of
-   the budget.
-2. *Stretches that work*, chosen to give the most conservative relief (low end
-   of the interval x the bouts you usually do of it) in the time left: an exact
-   0/1 knapsack over time in 5-second steps, so a long stretch with little relief
-   per minute gives way to shorter, surer ones.
+1. *The two best* of what works first are always in (at a shorter dose if that is
+   what it takes to fit).
+2. *The rest of the time* goes to the stretches and doses that give the most cautious
+   relief (the cautious figure plus the dose's gain, per side done) in the time: an
+   exact multiple-choice knapsack over time in 5-second steps, at most one dose per
+   stretch, so luck cannot buy a slot and a long stretch with little relief per minute
+   gives way to shorter, surer ones. A stretch "too small to feel" never earns a place.
 3. *Extra rounds*: a stretch on the trends' "needs more work" list (among the
    tightest now, or getting tighter) gets a second round, and a one-sided stretch
    with an imbalance gets an extra round on its tighter (weaker) side, if it fits.
-4. *Stretches that may help*, by estimated relief per minute, while they fit.
+
+Every stretch that helps or may help and is not in the routine is listed under
+"left out for time", with its time and the shortest routine (5, 10, 15, 20, 25, 30,
+45 or 60 minutes) it is in, found by building that routine.
 
 The items run in the guides' body order (hips first, lower back last; stretches
 not in the catalog after those), then the second rounds in the same order: the
 guides say to go back to the hard ones once the other muscles have let go.
 
-**Keep learning.** The experiment slots are filled first from the stretches you
-have tried with too little data, or whose relief cannot be told apart from
-another's; slots (and time) left over go to the never-tried stretches of the
-guides' low-back sequence (the catalog's stretches for the hips, thighs and lower
-back). Each slot is filled by Thompson sampling with an exploration floor: every
-candidate's relief is drawn from a normal approximation to its estimate (mean =
-the estimate, SD = the 95% interval's width / 3.92; with no estimate, your average
-relief across stretches with SD 0.5 points), its chance of having the highest draw
-is estimated from 4000 draws, and with K candidates each keeps at least
-``min(0.1, 0.5 / K)`` chance (``f + (1 - K f) P``). The slot is drawn with those
-chances from a generator seeded by ``seed``, so the same seed gives the same
-routine; only candidates that still fit in the experiments' third of the budget
-take part. Experiments are marked, ask for a pain reading just before and just
-after them, and are listed with the one that teaches most per minute first (the
-drop in the log of the estimate's SD per minute, if rated around each bout). A
-rotation tip asks to change the order now and then (within each body area, with a
-shuffled order to try), so the stretch done first does not get the credit for
-pain that would have eased anyway.
+**Keep learning, without paying for it every day.** While fewer than two stretches
+work with strong evidence, learning is worth most: up to two stretches to try (one
+under 10 minutes, none under 4) get a third of the budget, set aside first. From two
+on, one stretch to try, only in time the proven stretches leave over and at most
+``0.6 / n`` of the budget with ``n`` of them (30% with two, 15% with four): the more
+the log knows, the less a routine pays for learning; when nothing is left over the
+notes say so and name the longer routine that has room
+(:func:`~stretchlog.routine.plan.exploration`). The candidates are first the stretches
+you have tried with too little data, no clear effect, or relief that cannot be told
+apart from another's; then the never-tried stretches of the guides' low-back sequence.
+A stretch to try is done short (the guides' fewest reps, at least 20 s of holding).
+It is picked by chance, the promising ones more often: each candidate's relief is drawn
+from a normal approximation to its estimate (with no estimate, your average relief with
+SD 0.5 points), its chance of having the highest draw is estimated from 4000 draws
+(Thompson sampling), and with K candidates each keeps at least ``min(0.1, 0.5 / K)``.
+
+**The same routine for the same log and day.** The draws use a seed; without
+``seed`` it comes from the log's content and the date (:func:`default_seed`), so the
+terminal, the report, the card and the notebooks show the same routine today, and
+tomorrow's may try something else. Every output names its seed; ``seed`` gives that
+routine back on any day. A rotation tip asks to change the order now and then
+(within each body area, with a shuffled order to try), so the stretch done first does
+not get the credit for pain that would have eased anyway.
 
 **New users.** With no log, fewer than 5 sessions, or no stretch yet with
 strong or some evidence (or none that helps), the routine is the guides' default
@@ -83,10 +107,11 @@ is left.
 **Safety first.** A safety flag from the trends heads every output (advice from
 your own records, not a diagnosis).
 
-**Is it enough?** For a full or flare routine the notes add the relief expected
-from the whole routine (the sum of its bouts' estimates, with a rough interval
-that treats the estimates as independent) beside the change people notice on the
-0-10 scale: 2 points or 30% of the usual starting pain (Farrar et al. 2001).
+**Is it enough?** Under the title of a full or flare routine: the relief expected
+from the whole routine (the sum of its bouts' estimates at the doses chosen, with a
+rough interval that treats the estimates as independent) beside the change people
+notice on the 0-10 scale: 2 points or 30% of the usual starting pain (Farrar et al.
+2001).
 """
 
 from __future__ import annotations
@@ -125,7 +150,8 @@ class RoutineItem:
     seconds : int
         Time of the item, with the switch-over allowance.
     dose_from : str
-        ``"your usual"`` (median of your bouts) or ``"the guides"`` (catalog).
+        ``"your log"`` (chosen from what your log shows about dose), ``"your usual"``
+        (median of your bouts) or ``"the guides"`` (catalog).
     effect, ci_low, ci_high, p_helps : float
         The relief estimate per bout (NaN where there is none).
     n_bouts, n_sessions : int
@@ -141,6 +167,11 @@ class RoutineItem:
         Rate pain just before and just after it (experiments, starting point).
     round : int
         1 for the main pass, 2 for the second round.
+    dose_why : str
+        Why this hold and these reps, in a few words.
+    gain : float
+        Extra relief per bout expected from this dose over the usual one (conservative;
+        0 unless the log shows longer holds help).
     """
 
     position: int
@@ -163,6 +194,8 @@ class RoutineItem:
     rate_pain: bool = False
     round: int = 1
     verdict: str = ""
+    dose_why: str = ""
+    gain: float = 0.0
 
     @property
     def dose(self) -> str:
@@ -213,6 +246,14 @@ class Routine:
         flare mode had nothing to go on); shown right under the title everywhere.
     made_on : date
     seed : int or None
+        The seed the experiments and rotation were drawn with (by default from the log
+        and the day); every output names it.
+    expected_relief, expected_low, expected_high : float
+        Relief expected from the main pass of the stretches with an estimate, in points,
+        with a rough 95% interval (NaN for a starting point).
+    relief_line : str
+        That expectation in one sentence, beside the change people notice (empty when
+        there is none); shown under the title on every surface.
     """
 
     mode: str
@@ -233,6 +274,10 @@ class Routine:
     why_mode: str = ""
     made_on: date = field(default_factory=date.today)
     seed: int | None = None
+    expected_relief: float = float("nan")
+    expected_low: float = float("nan")
+    expected_high: float = float("nan")
+    relief_line: str = ""
 
     @property
     def total_seconds(self) -> int:
