@@ -31,7 +31,9 @@ def routine(
         show_default=False,
     ),
     seed: Optional[int] = typer.Option(
-        None, "--seed", help="Seed for the experiment choice; the same seed gives the same routine.",
+        None, "--seed",
+        help="Seed for the experiment choice and rotation. Default: one from the log and today's date, so "
+             "the terminal, report and card show the same routine today; every output names its seed.",
         show_default=False,
     ),
     catalog: Optional[Path] = typer.Option(
@@ -64,10 +66,6 @@ def routine(
     if out is not None and out.resolve() == log.resolve():
         _err_console().print("--out must not be the log file itself.")
         raise typer.Exit(2)
-    if seed is None:
-        import secrets
-
-        seed = secrets.randbelow(1_000_000)
     # machine-readable output on stdout: the log's warnings go to stderr
     quiet = fmt in ("md", "json") and out is None
     from stretchlog.routine.build import routine as make_routine
@@ -78,7 +76,7 @@ def routine(
         from stretchlog.report.card import save_card
 
         path = save_card(r, out)
-        _console().print(f"Wrote the routine card to {path} (seed {seed}).")
+        _console().print(f"Wrote the routine card to {path} (seed {r.seed}).")
         return
     if fmt == "table":
         if out is None:
@@ -105,15 +103,18 @@ def print_routine(console, r) -> None:
     from rich.table import Table
 
     from stretchlog.routine.types import DISCLAIMER
-    from stretchlog.routine.text import ROLE_MARK, duration, learning_line, marks_legend
+    from stretchlog.routine.text import (ROLE_MARK, duration, learning_line, made_line, marks_legend,
+                                        short_dose, short_reason)
 
     for msg in r.safety:
         console.print(Panel(escape(msg) + "\nAdvice from your own records, not a diagnosis.",
                             title="[bold]SAFETY FIRST[/]", title_align="left", border_style="bold"))
     console.print(f"[bold]{escape(r.title)}[/]: takes about {duration(r.total_seconds)}. "
-                  f"{escape(r.source_line)}.")
+                  f"{escape(r.source_line)}. {escape(made_line(r))}")
     if r.why_mode:
         console.print(f"[italic]{escape(r.why_mode)}[/]")
+    if r.relief_line:
+        console.print(f"[bold]{escape(r.relief_line)}[/]")
     table = Table(show_lines=False, expand=False, title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Stretch")
@@ -125,9 +126,10 @@ def print_routine(console, r) -> None:
         mark = ROLE_MARK[i.role]
         name = escape(i.name) + (f" [bold]\\[{mark}][/]" if mark else "")
         table.add_row(str(i.position), name, i.side, f"{i.hold_s} s x {i.reps}", duration(i.seconds),
-                      escape(i.reason))
+                      escape(f"{short_reason(i)}; dose: {short_dose(i)}"))
     if r.items:
         console.print(table)
+        console.print("Each reason in full, with its figures: --format md (or the report).")
         legend = marks_legend(r)
         if legend:
             console.print("Marks: " + ", ".join(f"\\[{m}] {escape(t)}" for m, t in legend) + ".")

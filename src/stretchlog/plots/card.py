@@ -12,7 +12,7 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.transforms import Affine2D, ScaledTranslation, blended_transform_factory
 
 from stretchlog.plots.style import INK, MUTED, OKABE_ITO, get_axes, wrap
-from stretchlog.routine.text import ROLE_LABEL, duration
+from stretchlog.routine.text import ROLE_LABEL, duration, made_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -32,8 +32,9 @@ def _lines(routine: "Routine") -> list[tuple[str, float, dict]]:
     """
     rows: list[tuple[str, float, dict]] = []
     small = dict(fontsize=8.5, color=MUTED)
-    made = f"{routine.source_line}. Made on {routine.made_on:%Y-%m-%d}."
-    rows.append((made, 0, small))
+    rows.append((f"{routine.source_line}. {made_line(routine)}", 0, small))
+    if routine.relief_line:
+        rows.append((wrap(routine.relief_line, _WRAP - 8), 0, dict(fontsize=9, color=INK)))
     if routine.safety:
         rows.append(("", 0, dict(fontsize=4)))
         for flag in routine.safety:
@@ -50,6 +51,8 @@ def _lines(routine: "Routine") -> list[tuple[str, float, dict]]:
         rows.append((head + "\t" + dose, 0, dict(fontsize=10.5, color=INK, fontweight="bold")))
         said = role.lower() in item.reason.lower() or item.role.lower() in item.reason.lower()
         why = item.reason if said else f"{role}: {item.reason}"
+        if item.dose_why:
+            why += f". Dose: {item.dose_why}"
         slant = "italic" if item.role == "experiment" else "normal"
         rows.append((wrap(why, _WRAP), 22, dict(fontsize=8.5, color=MUTED, style=slant)))
         rows.append(("", 0, dict(fontsize=3)))

@@ -19,7 +19,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stretchlog.routine.text import ROLE_MARK, duration, marks_legend
+from stretchlog.routine.text import ROLE_MARK, duration, made_line, marks_legend, short_dose, short_reason
 from stretchlog.routine.types import DISCLAIMER, Routine, RoutineItem
 from stretchlog.words import joined
 
@@ -34,21 +34,6 @@ _MAX_ROWS = 12
 _MAX_SAFETY_LINES = 8
 INK = "#000000"
 SOFT = "#E6E6E6"
-
-
-def _short_reason(i: RoutineItem) -> str:
-    if i.role == "works":
-        ev = f", {i.evidence} evidence" if i.evidence in ("strong", "some") else ""
-        return f"helps: ~{i.effect:.1f} points/bout ({i.n_bouts} bouts{ev})"
-    if i.role == "may help":
-        return f"may help: ~{i.effect:.1f} points/bout, maybe too little to feel ({i.n_bouts} bouts)"
-    if i.role == "experiment":
-        return "experiment: rate pain before and after"
-    if i.role == "extra round":
-        return "second round: this one is tight"
-    if i.role == "weaker side":
-        return f"extra round for the tighter {i.side} side"
-    return "from the guides: rate pain before and after"
 
 
 def _side(i: RoutineItem) -> str:
@@ -111,8 +96,12 @@ def draw_card(routine: Routine, *, paper: str = "A5", fig: "Figure | None" = Non
     text(m, y, f"{routine.minutes:g}-minute budget, takes about {duration(routine.total_seconds)}", 11)
     y += 0.24 * k
     learned = routine.source_line
-    text(m, y, f"{learned}.\nMade {routine.made_on:%Y-%m-%d} by stretchlog.", 9, linespacing=1.3)
+    text(m, y, f"{learned}.\n{made_line(routine)[:-1]} by stretchlog.", 9, linespacing=1.3)
     y += 0.46 * k
+    if routine.relief_line:
+        lead = textwrap.wrap(routine.relief_line, chars)
+        text(m, y, "\n".join(lead), 9.5, weight="bold", linespacing=1.3)
+        y += (0.17 * len(lead) + 0.09) * k
     if routine.mode == "starting point":
         lead = textwrap.wrap(routine.why_mode + " Hips first, lower back last.", chars)
         text(m, y, "\n".join(lead), 9.5, style="italic", linespacing=1.3)
@@ -138,7 +127,7 @@ def draw_card(routine: Routine, *, paper: str = "A5", fig: "Figure | None" = Non
     n_items = max(len(items), 1)
     # full rows (name, then the reason) when they fit; else compact rows (no reason line)
     compact = room / n_items < 0.42 * k
-    row_h = max(0.24 * k, min(0.27 * k, room / n_items)) if compact else min(0.50 * k, room / n_items)
+    row_h = max(0.24 * k, min(0.27 * k, room / n_items)) if compact else min(0.56 * k, room / n_items)
     if compact:  # hold x reps and the side on one line: give them more room
         cols["dose"] = m + 3.0 * k
         dose_head.set_x(cols["dose"])
@@ -175,8 +164,11 @@ def draw_card(routine: Routine, *, paper: str = "A5", fig: "Figure | None" = Non
             t = text(rx + 0.04 * k, yy + 0.235 * k, mark, 8, weight="bold",
                      bbox=dict(boxstyle="square,pad=0.15", fc="white", ec=INK, lw=1.0 * k))
             rx = _right_edge(ax, t) + 0.1 * k
-        _fit_text(ax, rx, yy + 0.22 * k, _short_reason(i), cols["dose"] - 0.1 * k, k, sizes=(8.5, 8, 7.5),
+        _fit_text(ax, rx, yy + 0.22 * k, short_reason(i), cols["dose"] - 0.25 * k, k, sizes=(8.5, 8, 7.5),
                   style="italic")
+        if i.dose_why and row_h >= 0.48 * k:
+            _fit_text(ax, cols["name"], yy + 0.375 * k, f"dose: {short_dose(i)}", cols["dose"] - 0.25 * k, k,
+                      sizes=(7.5, 7), style="italic")
         text(cols["dose"], yy, f"{i.hold_s} s x {i.reps}", 12, weight="bold")
         text(cols["dose"], yy + 0.22 * k, _side(i), 9, weight="bold" if i.side in ("left", "right") else "normal")
         ax.add_patch(FancyBboxPatch((cols["tick"] + 0.02 * k, yy + 0.0 * k), 0.2 * k, 0.2 * k,

@@ -21,6 +21,7 @@ import pandas as pd
 from stretchlog import plots
 from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
 from stretchlog.words import chance, number, plural, share_of
+from stretchlog.routine.text import duration, made_line, why
 
 __all__ = [
     "DISCLAIMER",
@@ -275,20 +276,22 @@ def habits(hb) -> str:
 def routine(rt, charts: list[str]) -> str:
     """The routine (a :class:`~stretchlog.routine.types.Routine`): its card, items and notes."""
     out = ['<section id="routine"><h2>Your routine: what works first</h2>']
-    out.append(paragraph(f"{rt.title}: takes about {rt.total_seconds // 60} min {rt.total_seconds % 60} s. "
-                         f"{rt.source_line}."))
+    out.append(paragraph(f"{rt.title}: takes about {duration(rt.total_seconds)}. "
+                         f"{rt.source_line}. {made_line(rt)}"))
     if rt.why_mode:
         out.append(paragraph(rt.why_mode))
+    if rt.relief_line:
+        out.append(f"<p><strong>{esc(rt.relief_line)}</strong></p>")
     uri = _png(plots.routine_card(rt))
     charts.append(uri)
     out.append(_figure(uri, "Your routine as a card", "Print it with 'stretchlog routine LOG --format pdf'."))
     frame = rt.to_frame()
     if len(frame):
         rows = []
-        for r in frame.to_dict("records"):
+        for item, r in zip(rt.items, frame.to_dict("records")):
             rows.append([r.get("name", ""), r.get("side", ""), r.get("dose", ""),
                          f"{int(r.get('seconds', 0)) // 60}:{int(r.get('seconds', 0)) % 60:02d}",
-                         r.get("reason", "")])
+                         why(item)])
         out.append(_table(["Stretch", "Side", "Hold x reps", "Time", "Why"], rows))
     if rt.left_out:
         out.append("<h3>Left out</h3>" + _ul(f"{lo.name}: {lo.reason}" for lo in rt.left_out))
