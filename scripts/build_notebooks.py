@@ -287,7 +287,7 @@ follow today: the full routine within a time budget, and "what works first" for 
 pain flares. Every line says why it is there, with figures from your log."""),
         (C, PARAMETERS + '''
 minutes = 10  # time budget in minutes
-seed = 1  # the same seed gives the same experiments and rotation order''', ["parameters"]),
+seed = None  # None: today's routine, the one the terminal, report and card show; a number repeats one''', ["parameters"]),
         (C, LOAD),
         (M, """\
 ## My routine today
@@ -301,10 +301,18 @@ before and after them, so the next routine knows more.
 whatever the card says."""),
         (C, """\
 today = stretchlog.build_routine(analysis, minutes=minutes, seed=seed)
+print(today.relief_line)
+print(f"Made {today.made_on} with seed {today.seed}: the same log gives this routine all day.")
 plots.routine_card(today);"""),
+        (M, """\
+Each stretch with its dose and why: the dose comes from what your log shows about
+longer holds (`dose_why`), the place from the relief it gives at least per minute."""),
         (C, """\
-columns = ["position", "name", "role", "dose", "seconds", "verdict", "effect", "ci_low", "reason"]
+columns = ["position", "name", "role", "dose", "seconds", "verdict", "effect", "ci_low", "dose_why"]
 today.to_frame()[columns].round(2)"""),
+        (C, """\
+for x in today.left_out:  # every stretch that helps but is missing, and why
+    print(f"{x.name}: {x.reason}")"""),
         (M, """\
 ## What works first, when pain flares
 
