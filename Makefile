@@ -56,9 +56,15 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write-md
 
+# The notebooks' kernels inherit this environment. The Agg exported above for the tests
+# would make every chart cell show nothing, so the lab gets matplotlib's inline backend
+# (what ipykernel picks itself when MPLBACKEND is unset). tests/test_notebooks.py reads
+# this line (`make -n lab`) and runs the notebooks with the same value.
+LAB_MPLBACKEND := module://matplotlib_inline.backend_inline
+
 lab: $(STAMP)
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode "jupyterlab>=4"
-	$(BIN)/jupyter lab notebooks
+	MPLBACKEND=$(LAB_MPLBACKEND) $(BIN)/jupyter lab notebooks
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -29,8 +29,11 @@ log_path = "../data/sample/stretch-log.csv"  # your log, relative to this notebo
 catalog_path = None  # your own catalog file (TOML), or None for the built-in one'''
 
 LOAD = '''\
+import pandas as pd
 import stretchlog
 from stretchlog import plots
+
+pd.set_option("display.max_colwidth", None)  # tables show whole sentences, not "..."
 
 catalog = stretchlog.load_catalog(catalog_path)
 analysis = stretchlog.analyse(log_path, catalog=catalog)  # every result below is read from it
@@ -58,8 +61,6 @@ Nothing here changes your log."""),
 Rows that were kept but look odd: stretch names the catalog doesn't know (kept as
 your own custom stretches), extra columns, empty rows. An empty table means none."""),
         (C, """\
-import pandas as pd
-
 pd.DataFrame(log.warnings, columns=["row", "column", "value", "expected"])"""),
         (M, """\
 ## The log in numbers
@@ -68,13 +69,27 @@ How many sessions and bouts, over how many days, and how you rated pain: *per bo
 sessions give each stretch its own reading, *start/end only* sessions share one
 reading among all their bouts (see the README)."""),
         (C, """\
-pd.Series(vars(analysis.summary), name="value").to_frame()"""),
+labels = {"source": "log file", "n_sessions": "sessions", "n_bouts": "bouts (rows)",
+          "n_stretches": "different stretches", "n_custom": "of them your own (not in the catalog)",
+          "first_date": "first session", "last_date": "last session",
+          "days": "days from first to last", "sessions_per_week": "sessions a week",
+          "styles": "sessions by how pain was rated", "times_of_day": "sessions by time of day",
+          "n_segments": "stretches between two pain readings",
+          "n_single_bout_segments": "of them a single bout",
+          "mean_start_pain": "average pain at the start (0-10)",
+          "mean_end_pain": "average pain at the end (0-10)",
+          "n_tightness": "bouts with a tightness rating", "n_warnings": "warnings"}
+shown = {labels.get(k, k): ", ".join(f"{key} {n}" for key, n in v.items()) if isinstance(v, dict) else v
+         for k, v in vars(analysis.summary).items()}
+pd.Series(shown, name="value").to_frame()"""),
         (M, "## The last few sessions"),
         (C, """\
 ses = analysis.sessions
-columns = ["start", "time_of_day", "start_pain", "end_pain", "relief", "n_bouts", "style",
-           "stretches"]
-ses[columns].tail(8)"""),
+labels = {"start": "start", "time_of_day": "time of day", "start_pain": "pain before",
+          "end_pain": "pain after", "relief": "relief", "n_bouts": "bouts",
+          "style": "pain rated", "stretches": "stretches"}
+last = ses[list(labels)].tail(8).assign(start=ses["start"].dt.strftime("%Y-%m-%d %H:%M"))
+last.rename(columns=labels).round(1)"""),
         (M, """\
 ## How regularly do I stretch?
 
@@ -85,6 +100,10 @@ One column per week, one row per weekday; a blue square is a day with a session
 Regular logging is what makes the other notebooks reliable."""),
         (C, "plots.habit_calendar(ses);"),
         (M, """\
+**What this means for you:** the more evenly blue the calendar, the steadier your habit;
+runs of grey are the gaps to close. The other notebooks learn only from logged sessions,
+so a fuller calendar makes their answers surer."""),
+        (M, """\
 ## Habits in numbers
 
 Sessions per week, the longest gap, the current streak, and whether evening sessions
@@ -93,7 +112,21 @@ bring you more relief than morning ones (adjusted for the pain you start with).
 *What it cannot tell:* if evenings look better, that may be the day behind you, not
 the clock; the comparison is an association, not a controlled test."""),
         (C, """\
-analysis.habits.to_frame().T.rename(columns={0: "value"})"""),
+labels = {"n_sessions": "sessions", "sessions_per_week": "sessions a week",
+          "sessions_per_week_recent": "sessions a week, last four weeks",
+          "longest_gap_days": "longest gap (days)", "gap_from": "gap from", "gap_to": "gap to",
+          "last_date": "last session", "streak_last_log": "days in a row up to the last session",
+          "today": "today", "streak_today": "days in a row up to today",
+          "n_evening": "evening sessions", "n_morning": "morning sessions",
+          "relief_evening": "relief in the evening (points)",
+          "relief_morning": "relief in the morning (points)",
+          "evening_minus_morning": "evening minus morning (points)",
+          "evening_minus_morning_lo": "evening minus morning, 95% low",
+          "evening_minus_morning_hi": "evening minus morning, 95% high",
+          "time_of_day_verdict": "evening or morning?", "time_of_day_why": "why"}
+habits = analysis.habits.to_frame().iloc[0]
+shown = {labels.get(k, k): round(v, 1) if isinstance(v, float) else v for k, v in habits.items()}
+pd.Series(shown, name="value").to_frame()"""),
         (M, """\
 ## What this showed
 
@@ -123,9 +156,10 @@ put it at the top."""),
         (C, """\
 report = analysis.relief
 effects = analysis.effects
-columns = ["rank", "name", "verdict", "effect", "ci_low", "ci_high", "p_felt", "evidence",
-           "n_bouts", "n_sessions"]
-effects[columns].round(2)"""),
+labels = {"rank": "rank", "name": "stretch", "verdict": "verdict", "effect": "relief per bout",
+          "ci_low": "95% low", "ci_high": "95% high", "p_felt": "chance you feel it",
+          "evidence": "evidence", "n_bouts": "bouts", "n_sessions": "sessions"}
+effects[list(labels)].rename(columns=labels).round(2)"""),
         (M, """\
 ## Which stretches relieve my pain?
 
@@ -137,13 +171,17 @@ points a bout: a bout's share of the 2-point change people notice in a ten-bout 
 Each stretch's verdict is written beside it: **helps** (the whole interval is right of
 the band: relief you would feel), **may help** (surely some relief, maybe too little to
 feel), **no clear effect** (log it more), **too small to feel** (the whole interval sits
-in the band), **makes it worse** (a vermillion cross: ease off it). `p_felt` in the
-table is the chance the relief is at least 0.2 points a bout.
+in the band), **makes it worse** (a vermillion cross: ease off it). "Chance you feel
+it" in the table above is the chance the relief is at least 0.2 points a bout.
 
 *What it cannot tell:* why a stretch helps, or whether it would help someone else.
 Within a verdict the ranking uses the cautious (left) end of each interval, so a stretch
 with few bouts ranks low even when its mark is far right: log it more."""),
         (C, "plots.relief_forest(effects);"),
+        (M, """\
+**What this means for you:** lean on the stretches marked *helps*, from the top down; a
+stretch whose line crosses "no change" is not proven useless, it needs more logged bouts
+before the log can judge it; a stretch marked *makes it worse* is one to ease off or drop."""),
         (M, """\
 ## Stretches the log cannot tell apart
 
@@ -151,7 +189,8 @@ When two stretches are always done together with no pain reading between them, o
 their combined relief can be measured. This table names them and says how to log so
 they can be separated (empty = none)."""),
         (C, """\
-report.groups[["names", "reason", "advice"]]"""),
+labels = {"names": "stretches", "reason": "why", "advice": "how to log them apart"}
+report.groups[list(labels)].rename(columns=labels)"""),
         (C, """\
 for note in report.notes:
     print("-", note)"""),
@@ -167,6 +206,10 @@ session may also be a good day. Treat it as a hint, not a proof."""),
         (C, """\
 plots.relief_lasting(effects, analysis.lasting);"""),
         (M, """\
+**What this means for you:** a square close to its circle means that stretch's relief
+tends to carry over to your next session; a square near 0 means the relief is
+short-lived, so that stretch is best used when you need relief now."""),
+        (M, """\
 ## Does one side respond better?
 
 For one-sided stretches: relief per bout on the left (circle) and right (square). The
@@ -178,19 +221,32 @@ the marks alone is not an imbalance."""),
         (C, """\
 plots.left_right(analysis.side_relief, measure="relief");"""),
         (M, """\
+**What this means for you:** only a stretch marked "imbalance" works better on one side;
+for the others, stretch both sides alike. Marks apart without that label are not yet a
+difference: keep logging both sides."""),
+        (M, """\
 ## Sessions that made a real difference
 
-The share of sessions whose pain fell by 2 points or 30% (the change people notice on
-the 0-10 scale), with and without each stretch. *What it cannot tell:* sessions with a
+The share of sessions whose pain eased by 2 points or 30% (the change people notice on
+the 0-10 scale), with and without each stretch (1 = every session, 0.5 = half). *What it cannot tell:* sessions with a
 stretch differ in other ways too (length, starting pain)."""),
         (C, """\
-analysis.meaningful.round(2)"""),
+labels = {"name": "stretch", "n_with": "sessions with it", "share_with": "share eased, with it",
+          "n_without": "sessions without it", "share_without": "share eased, without it",
+          "difference": "difference", "ci_low": "95% low", "ci_high": "95% high",
+          "clear": "clear difference"}
+analysis.meaningful[list(labels)].rename(columns=labels).round(2)"""),
         (M, """\
 ## Does holding longer help?
 
-Where the log has enough variation in hold x reps, whether longer doses added relief."""),
+Where the log has enough variation in hold x reps, whether longer doses added relief.
+The short and long doses are your usual low and high ends (seconds held x reps); "extra
+relief per doubling" is the points of relief a bout gains when its dose is doubled."""),
         (C, """\
-analysis.dose.round(2)"""),
+labels = {"name": "stretch", "n_bouts": "bouts", "dose_low_s": "short dose (s)",
+          "dose_high_s": "long dose (s)", "slope": "extra relief per doubling",
+          "ci_low": "95% low", "ci_high": "95% high", "verdict": "verdict"}
+analysis.dose[list(labels)].rename(columns=labels).round(2)"""),
         (M, """\
 ## What this showed
 
@@ -236,6 +292,10 @@ band is a real improvement.
 *What it cannot tell:* whether stretching caused the change; pain also changes with
 sleep, work, activity and time."""),
         (C, "plots.pain_timeline(ses, trend=trends.pain);"),
+        (M, """\
+**What this means for you:** read the black weekly line against the grey band, not the
+single sessions: a line that settles below the band means your usual pain is really lower
+than when you started; ups and downs inside the band are ordinary day-to-day change."""),
         (C, """\
 print(trends.pain.why)
 print(trends.pain.change.why)"""),
@@ -251,16 +311,26 @@ would feel), not sure yet, or not enough data.
 rate as much as the muscle."""),
         (C, """\
 plots.tightness_grid(analysis.tightness_curve(), trends=trends.by_stretch_side);"""),
+        (M, """\
+**What this means for you:** the panel titles are the summary: a stretch marked TIGHTER is
+one to give more attention, a looser one shows the work paying off. Follow the line, not
+the dots: one stiff day moves a dot, not the curve."""),
         (M, "The same by muscle group (stretches that work the same muscle pooled):"),
         (C, """\
 plots.tightness_grid(analysis.tightness_curve("muscle_group"), trends=trends.by_muscle_group);"""),
+        (M, """\
+**What this means for you:** this shows which parts of your body are loosening or
+tightening, even when a single stretch has too few ratings to tell; a muscle group
+getting tighter is a candidate for an extra round."""),
         (M, """\
 ## Needs more work
 
 The tightest muscles now and the ones getting tighter: the guides say to give these
 an extra round."""),
         (C, """\
-trends.needs_more_work[["name", "side", "tightness_now", "verdict", "reason"]]"""),
+labels = {"name": "stretch", "side": "side", "tightness_now": "tightness now (0-10)",
+          "verdict": "verdict", "reason": "why"}
+trends.needs_more_work[list(labels)].rename(columns=labels).round(1)"""),
         (M, """\
 ## Is one side tighter than the other?
 
@@ -270,6 +340,10 @@ a difference that is credible, at least a point, and there in both halves of the
 *What it cannot tell:* why one side is tighter; an imbalance worth a physiotherapist's
 look is a question to bring, not a diagnosis."""),
         (C, "plots.left_right(trends.sides);"),
+        (M, """\
+**What this means for you:** an "imbalance" mark is a reason to give the tighter side an
+extra hold, and a question to bring to a physiotherapist; without the mark, treat both
+sides alike."""),
         (M, """\
 ## What this showed
 
@@ -305,11 +379,17 @@ print(today.relief_line)
 print(f"Made {today.made_on} with seed {today.seed}: the same log gives this routine all day.")
 plots.routine_card(today);"""),
         (M, """\
+**What this means for you:** this card is today's session: do it from top to bottom, each
+stretch for the hold and reps shown. Rate your pain just before and after any experiment,
+so the next routine can judge it."""),
+        (M, """\
 Each stretch with its dose and why: the dose comes from what your log shows about
-longer holds (`dose_why`), the place from the relief it gives at least per minute."""),
+longer holds ("why this dose"), the place from the relief it gives at least per minute."""),
         (C, """\
-columns = ["position", "name", "role", "dose", "seconds", "verdict", "effect", "ci_low", "dose_why"]
-today.to_frame()[columns].round(2)"""),
+labels = {"position": "order", "name": "stretch", "role": "role", "dose": "hold x reps",
+          "seconds": "seconds", "verdict": "verdict", "effect": "relief per bout",
+          "ci_low": "95% low", "dose_why": "why this dose"}
+today.to_frame()[list(labels)].rename(columns=labels).round(2)"""),
         (C, """\
 for x in today.left_out:  # every stretch that helps but is missing, and why
     print(f"{x.name}: {x.reason}")"""),
@@ -321,6 +401,9 @@ a short budget. No experiments in a flare."""),
         (C, """\
 flare = stretchlog.build_routine(analysis, minutes=5, flare=True, seed=seed)
 plots.routine_card(flare);"""),
+        (M, """\
+**What this means for you:** when pain flares, do these few instead of the full routine:
+they are the stretches your log trusts most. Move gently and stop any stretch that hurts."""),
         (M, """\
 ## What this showed
 

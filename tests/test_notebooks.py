@@ -3,14 +3,20 @@ committed clean (no outputs, kernelspec python3, a tagged parameters cell, no de
 
 Each notebook is executed with papermill in its own kernel, with the working
 directory in ``tmp_path`` (nothing is written into the repository) and the
-sample log passed as an absolute path. The kernel gets matplotlib's inline
-backend (``MPLBACKEND`` is removed for it), as in JupyterLab, so the charts come
-back as PNG outputs that the test can count.
+sample log passed as an absolute path. The kernel gets the environment that
+``make lab`` (the README's way to open the notebooks) gives JupyterLab's kernels:
+the Makefile exports ``MPLBACKEND=Agg`` to every recipe for the headless tests, and
+whatever the ``lab`` recipe sets on the ``jupyter lab`` command line (read with
+``make -n lab``) comes on top. Under Agg a kernel shows no chart at all, so the
+charts coming back as PNG outputs, at least one per chart cell, proves the lab
+shows them.
 """
 
 from __future__ import annotations
 
 import ast
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +37,45 @@ CHARTS = {
 #: A cell taking longer than this (seconds) is a hang, not a slow machine. On the
 #: sample each notebook takes 4-14 s in all, kernel start included.
 CELL_TIMEOUT_S = 120
+#: What the Makefile exports to every recipe (for the headless test run).
+MAKEFILE_MPLBACKEND = "Agg"
+
+
+def lab_command_environment() -> dict[str, str | None]:
+    """The variables the ``lab`` recipe sets (value) or removes (None) for ``jupyter lab``.
+
+    Read from ``make -n lab`` (prints the recipe, runs nothing): ``NAME=value`` words,
+    or ``env [-u NAME] [NAME=value]`` words, before the ``jupyter lab`` command.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "MFLAGS"}
+    run = subprocess.run(["make", "-n", "-s", "--no-print-directory", "-C", str(ROOT), "lab"],
+                         capture_output=True, text=True, env=env, check=True)
+    lines = [line for line in run.stdout.splitlines() if "jupyter lab" in line]
+    assert len(lines) == 1, f"one `jupyter lab` line expected in `make -n lab`:\n{run.stdout}"
+    words = shlex.split(lines[0])
+    changes: dict[str, str | None] = {}
+    i = 0
+    while i < len(words) and "jupyter" not in words[i]:
+        word = words[i]
+        if word == "-u":
+            changes[words[i + 1]] = None
+            i += 1
+        elif "=" in word and not word.startswith("-"):
+            name, value = word.split("=", 1)
+            changes[name] = value
+        i += 1
+    return changes
+
+
+@pytest.fixture(scope="module")
+def lab_environment() -> dict[str, str | None]:
+    return lab_command_environment()
+
+
+def test_make_lab_gives_kernels_a_backend_that_shows_charts(lab_environment):
+    """MPLBACKEND=Agg (exported for the tests) must not reach JupyterLab's kernels."""
+    backend = lab_environment.get("MPLBACKEND", MAKEFILE_MPLBACKEND)
+    assert backend is None or "inline" in backend, f"`make lab` kernels get MPLBACKEND={backend}"
 
 
 def test_every_notebook_is_listed():
@@ -62,10 +107,16 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_on_the_sample(path: Path, tmp_path, monkeypatch):
+def test_notebook_runs_on_the_sample(path: Path, tmp_path, monkeypatch, lab_environment):
+    """Run as in `make lab`: the Makefile's Agg, then what the lab recipe changes."""
     import papermill as pm
 
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel uses the inline backend
+    monkeypatch.setenv("MPLBACKEND", MAKEFILE_MPLBACKEND)
+    for name, value in lab_environment.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     out = tmp_path / path.name
     pm.execute_notebook(
         str(path),
@@ -82,6 +133,10 @@ def test_notebook_runs_on_the_sample(path: Path, tmp_path, monkeypatch):
     assert not [o for o in outputs if o.output_type == "error"]
     pngs = sum("image/png" in o.get("data", {}) for o in outputs)
     assert pngs == CHARTS[path.stem], f"{path.stem} showed {pngs} charts"
+    chart_cells = [c for c in nb.cells if c.cell_type == "code" and "plots." in c.source]
+    blank = [c.id for c in chart_cells
+             if not any("image/png" in o.get("data", {}) for o in c.outputs)]
+    assert chart_cells and not blank, f"chart cells that showed no chart: {blank}"
     noise = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     assert not noise, f"warnings printed in the notebook: {noise}"
     assert not any("<Axes" in str(o.get("data", {}).get("text/plain", "")) for o in outputs), \
