@@ -80,7 +80,8 @@ def test_defaults():
 @pytest.mark.parametrize(
     "text, words",
     [
-        ("pigeon:60y3", ["'60y3'", "60x3", "left, right, both", "t7", "p5"]),
+        ("pigeon:60y3", ["hold '60y3' in 'pigeon:60y3'", "60x3", "45, 90s, 1m or 1:30"]),
+        ("pigeon:z3:left", ["'z3'", "left, right, both", "t7", "p5"]),
         ("pigeon:30:up", ["'up'", "a side"]),
         ("pigeon:30:45", ["'45'", "second time", "'30'"]),
         ("pigeon:30:left:r", ["'r'", "second time", "'left'"]),

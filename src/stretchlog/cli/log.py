@@ -15,11 +15,11 @@ from typing import Optional
 
 import typer
 
-__all__ = ["log", "import_sheet"]
+__all__ = ["log", "import_sheet", "harmful_stretches"]
 
 _QUICK_HELP = (
     "Each BOUT is one stretch in the quick form NAME:FIELD:FIELD..., fields in any order: "
-    "60 (hold, s) or 60x3 (hold x reps), left/right/both (l/r/b), t7 (tightness 0-10), "
+    "the hold (60, 90s, 1m, 1m30s) or hold x reps (60x3), left/right/both (l/r/b), t7 (tightness 0-10), "
     "p5 (pain after it, 0-10), p6>4 (pain before and after it), '# note' at the end. "
     "Example: \"reclining hip:60x3:left:t7:p5\"."
 )
@@ -115,6 +115,9 @@ def log(
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Check and show what would be added; write nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Interactive: add without asking to confirm."),
     no_backup: bool = typer.Option(False, "--no-backup", help="Do not keep a copy of the previous version."),
+    new_stretch: bool = typer.Option(False, "--new-stretch", help="One line: a name that is not in the catalog "
+                                     "or your log is a new stretch of your own (without this it is refused, as "
+                                     "a likely typo)."),
     catalog: Optional[Path] = typer.Option(None, "--catalog", envvar="STRETCHLOG_CATALOG",
                                            help="Your own catalog file (TOML) that extends the built-in stretches.",
                                            show_default=False),
@@ -127,9 +130,14 @@ def log(
     In one line: `stretchlog log LOG --pain 6 "reclining hip:60x3:left:t7:p5"
     "hamstring:10x9" --end-pain 3`.
 
-    Each BOUT is NAME:FIELD:FIELD..., fields in any order: 60 (hold, seconds) or
-    60x3 (hold x reps), left/right/both (l/r/b), t7 (tightness 0-10), p5 (pain
-    after it, 0-10), p6>4 (pain before and after it), and '# note' at the end.
+    Each BOUT is NAME:FIELD:FIELD..., fields in any order: the hold (60, 90s, 1m,
+    1m30s) or hold x reps (60x3), left/right/both (l/r/b), t7 (tightness 0-10),
+    p5 (pain after it, 0-10), p6>4 (pain before and after it), and '# note' at
+    the end.
+
+    A name that is not in the catalog or your log is refused as a likely typo,
+    with the close names you may have meant. For a new stretch of your own, add
+    --new-stretch or write custom: before it ("custom:cat cow:30x3").
 
     The log is checked first, the new rows are checked against it, and the file is
     replaced in one step with a backup of the previous version kept in
@@ -162,14 +170,61 @@ def log(
                      dry_run=dry_run, backup=not no_backup, now=now)
         return
     _quick(log, cat, console, bouts or [], pain=pain, end_pain=end_pain, day=day, at=at, repeat=repeat,
-           dry_run=dry_run, backup=not no_backup, now=now)
+           dry_run=dry_run, backup=not no_backup, now=now, new_stretch=new_stretch)
 
 
-def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run, backup, now) -> None:
+def _refuse(lines: list[str], *, tip: str | None = None, code: int = 2) -> None:
+    """Print why nothing was logged (one line per problem) and exit (2: a usage mistake)."""
+    from stretchlog.cli.common import _err_console
+
+    err = _err_console()
+    err.print("[bold red]Not logged:[/] " + _escape(lines[0]) if len(lines) == 1 else "[bold red]Not logged:[/]")
+    if len(lines) > 1:
+        for line in lines:
+            err.print("  " + _escape(line))
+    if tip:
+        err.print(_escape(tip))
+    err.print("Nothing was written.")
+    raise typer.Exit(code)
+
+
+def _check_names(texts, bouts, marked, cat, existing, *, new_stretch: bool) -> None:
+    """Refuse names neither the catalog nor the log knows, unless marked as new stretches."""
+    from stretchlog.entry.completion import history_of
+    from stretchlog.entry.names import is_known, unknown_name_message
+
+    if new_stretch:
+        return
+    history = history_of(existing.bouts if existing is not None else None, cat)
+    lines = []
+    for i, (text, bout, new) in enumerate(zip(texts, bouts, marked), start=1):
+        if new or is_known(bout.stretch, cat, history):
+            continue
+        msg = unknown_name_message(bout.stretch, cat, history, text=text.partition("#")[0].strip())
+        lines.append(f"bout {i}: {msg}" if len(texts) > 1 else msg)
+    if lines:
+        _refuse(lines)
+
+
+def _check_session_pain(bouts, pain, end_pain) -> None:
+    """The start and end pain, asked for with the command line's own words."""
+    lines = []
+    if pain is None and bouts[0].pain_before is None:
+        lines.append("The pain at the start is missing: give the pain just before the first stretch (0-10) "
+                     "with --pain N.")
+    if end_pain is None and bouts[-1].pain_after is None:
+        lines.append("The pain at the end is missing: give the pain just after the last stretch (0-10) with "
+                     "--end-pain N, or as pN on the last stretch.")
+    if lines:
+        _refuse(lines, tip="For example: stretchlog log LOG --pain 6 \"pigeon:45x2\" --end-pain 4", code=1)
+
+
+def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run, backup, now,
+           new_stretch=False) -> None:
     from stretchlog.entry.append import AppendError, append_session, last_session, read_existing
     from stretchlog.entry.interactive import session_table
     from stretchlog.cli.common import _settle
-    from stretchlog.entry.quicklog import QuickFormError, Session, parse_bouts
+    from stretchlog.entry.quicklog import QuickFormError, Session, parse_bouts, split_new_marker
     from stretchlog.words import plural
 
     _settle()
@@ -182,14 +237,15 @@ def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run
                 raise typer.BadParameter(f"{log} has no session yet to repeat", param_hint="--repeat")
             bouts = tuple(b.without_readings() for b in last.bouts)
         else:
+            split = [split_new_marker(t) for t in texts]
             try:
-                bouts = parse_bouts(texts)
+                bouts = parse_bouts([t for t, _ in split])
             except QuickFormError as exc:
-                from stretchlog.cli.common import _err_console
-
-                _err_console().print(f"[bold red]Not logged:[/] {_escape(str(exc))}")
-                _err_console().print(_escape(_QUICK_HELP))
-                raise typer.Exit(2) from None
+                _refuse(str(exc).splitlines(), tip=_QUICK_HELP)
+            existing = read_existing(log, catalog=cat)  # the names it already has are known
+            _check_names([t for t, _ in split], bouts, [m for _, m in split], cat, existing,
+                         new_stretch=new_stretch)
+        _check_session_pain(bouts, pain, end_pain)
         session = Session(bouts, pain_before=pain, pain_after=end_pain, date=day, time=at)
         result = append_session(log, session, dry_run=dry_run, backup=backup, catalog=cat, now=now)
     except AppendError as exc:
@@ -198,6 +254,46 @@ def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run
     console.print(session_table(session.resolved_bouts(), title=f"Session {result.sessions[0]}", catalog=cat))
     n = len(bouts)
     _print_done(console, result, log, what=plural(n, "bout"))
+
+
+def harmful_stretches(bouts, cat) -> frozenset[str]:
+    """The ids of the stretches a log shows make the pain worse (empty when it cannot tell).
+
+    What the step-by-step logger warns about: the stretches whose verdict is
+    "makes it worse", or whose relief is below zero for sure. Any failure (no log
+    yet, a log too short to tell) gives an empty set: the warning is skipped, the
+    logger never stops for it.
+
+    Parameters
+    ----------
+    bouts : DataFrame or None
+        The log as read (:func:`stretchlog.log.reader.read_log`), None for no log.
+    cat : Catalog
+        The catalog the log was read with.
+
+    Examples
+    --------
+    >>> harmful_stretches(None, None)
+    frozenset()
+    """
+    import warnings
+
+    if bouts is None or len(bouts) == 0:
+        return frozenset()
+    try:
+        from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
+
+        if bouts["session_id"].nunique() < MIN_SESSIONS_FOR_FIGURE:
+            return frozenset()  # too short to tell: no need to load the analysis at all
+        from stretchlog.analysis import analyse
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            effects = analyse(bouts, catalog=cat).effects
+        worse = effects["verdict"].astype(str).eq("makes it worse") | effects["harmful"].astype(bool)
+        return frozenset(str(s) for s in effects.loc[worse, "stretch"])
+    except Exception:  # noqa: BLE001 - the warning is a courtesy: never a crash or a traceback
+        return frozenset()
 
 
 def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, backup, now) -> None:
@@ -210,7 +306,8 @@ def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, ba
 
     try:
         result = run_interactive(log, console=console, catalog=cat, pain=pain, end_pain=end_pain, date=day,
-                                 time=at, yes=yes, dry_run=dry_run, backup=backup, now=now)
+                                 time=at, yes=yes, dry_run=dry_run, backup=backup, now=now,
+                                 harmful=lambda bouts: harmful_stretches(bouts, cat))
     except AppendError as exc:
         _report_error(exc, log)
         return

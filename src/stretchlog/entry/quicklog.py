@@ -15,7 +15,8 @@ its shape, ignoring case and spaces:
 shape              meaning                                     examples
 =================  ==========================================  ==================
 ``N`` or ``Ns``    hold in seconds (required)                  ``60``, ``45s``, ``7.5``
-``NxR``            hold in seconds, times R reps               ``60x3``, ``30s x 2``, ``60*3``
+``Nm``, ``M:SS``   hold in minutes, or minutes and seconds     ``1m``, ``1m30s``, ``1:30``
+``NxR``            the hold, times R reps                      ``60x3``, ``30s x 2``, ``1m*3``
 ``xR``             reps alone (with a separate hold)           ``x3``
 side               ``left``, ``right``, ``both`` or l, r, b    ``left``, ``r``
 ``tN``             tightness 0-10 (how hard it felt)           ``t7``, ``t6.5``
@@ -24,6 +25,11 @@ side               ``left``, ``right``, ``both`` or l, r, b    ``left``, ``r``
 ``pA>``            pain before this bout only                  ``p6>``
 ``# text``         a note, to the end of the string            ``# flexed quads``
 =================  ==========================================  ==================
+
+A hold written ``M:SS`` is read in the quick form for one-digit minutes only
+(``1:30``; the colon also separates fields): write ``12m30s`` for longer ones.
+``custom:`` before the name (``custom:cat cow:30x3``) says the name is a new
+stretch of your own; the name is kept without it.
 
 Left out: reps (1), side (both), tightness, pain and note (empty). The pain
 before the first bout and after the last one usually come from the session
@@ -56,12 +62,23 @@ __all__ = [
     "parse_bouts",
     "format_bout",
     "parse_side",
+    "parse_hold",
+    "split_new_marker",
     "format_number",
+    "HOLD_EXAMPLES",
 ]
 
 
 class QuickFormError(ValueError):
     """A quick-form string that cannot be read; the message names the token."""
+
+
+class _HoldError(QuickFormError):
+    """A token that starts like a hold but is not one (the bout's text is added by parse_bout)."""
+
+    def __init__(self, token: str):
+        super().__init__(f"hold '{token.strip()}': expected {HOLD_EXAMPLES}")
+        self.token = token.strip()
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,17 @@ class Session:
 # --------------------------------------------------------------------------- numbers
 
 _NUM = r"(?:\d+(?:\.\d*)?|\.\d+)"
-_HOLD = re.compile(rf"^(?P<hold>{_NUM})\s*(?:s|sec|secs)?(?:\s*[x*×]\s*(?P<reps>\d+))?$")
+_SECS = r"(?:s|sec|secs|second|seconds)"
+_MINS = r"(?:m|min|mins|minute|minutes)"
+#: A hold: seconds (45, 45s, 7.5), minutes (1m, 1.5min), minutes and seconds (1m30s, 1m30, 1:30).
+_HOLD_SECONDS = re.compile(rf"^(?P<s>{_NUM}){_SECS}?$")
+_HOLD_MINUTES = re.compile(rf"^(?P<m>{_NUM}){_MINS}$")
+_HOLD_MIN_SEC = re.compile(rf"^(?P<m>\d+)(?:{_MINS}|:)(?P<s>{_NUM}){_SECS}?$")
+#: A token that means a hold (it starts with a digit), with optional reps: "60x3", "1m30s x 2".
+_HOLD = re.compile(r"^(?P<hold>[\d.][^x*×]*?)(?:[x*×](?P<reps>\d+))?$")
+_HOLD_START = re.compile(r"^[\d.]")
+#: What a hold looks like, for messages.
+HOLD_EXAMPLES = "seconds such as 45, 90s, 1m or 1:30"
 _REPS = re.compile(r"^[x*×]\s*(?P<reps>\d+)$")
 _TIGHT = re.compile(rf"^t\s*(?P<t>{_NUM})$")
 _PAIN = re.compile(rf"^p\s*(?:(?P<before>{_NUM})?\s*(?P<arrow>>)\s*(?P<after1>{_NUM})?|(?P<after>{_NUM}))$")
@@ -164,7 +191,7 @@ _SIDE_WORDS = {
 }
 
 _EXPECTED_FIELD = (
-    "a hold in seconds like 60 or 60x3 (hold x reps), x3 for reps, a side (left, right, both "
+    "a hold like 60, 90s, 1m or 1m30s (60x3 for hold x reps), x3 for reps, a side (left, right, both "
     "or l, r, b), t7 for tightness, p5 for the pain after (p6>4 for before and after), "
     "or '# note' at the end"
 )
@@ -195,6 +222,44 @@ def parse_side(text: str) -> str | None:
     return _SIDE_WORDS.get(text.strip().lower())
 
 
+def parse_hold(text: str) -> float:
+    """The seconds of a hold written as seconds, minutes, or minutes and seconds.
+
+    Accepted: plain seconds (``45``, ``7.5``, ``45s``, ``45 sec``), minutes
+    (``1m``, ``1.5 min``), and minutes with seconds (``1m30s``, ``1m30``, ``1:30``;
+    the seconds part is below 60). Case and spaces are ignored. The range
+    (more than 0, at most an hour) is checked by the caller.
+
+    Parameters
+    ----------
+    text : str
+        The hold as typed.
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Raises
+    ------
+    ValueError
+        For any other text (the message says what a hold looks like).
+
+    Examples
+    --------
+    >>> parse_hold("45"), parse_hold("90s"), parse_hold("1m"), parse_hold("1:30"), parse_hold("1m30s")
+    (45.0, 90.0, 60.0, 90.0, 90.0)
+    """
+    t = re.sub(r"\s+", "", str(text).lower())
+    if m := _HOLD_SECONDS.match(t):
+        return float(Decimal(m["s"]))
+    if m := _HOLD_MINUTES.match(t):
+        return float(Decimal(m["m"]) * 60)
+    if (m := _HOLD_MIN_SEC.match(t)) and Decimal(m["s"]) < 60:
+        return float(Decimal(m["m"]) * 60 + Decimal(m["s"]))
+    raise ValueError(f"hold '{str(text).strip()}': expected {HOLD_EXAMPLES}")
+
+
 def _check_range(token: str, what: str, value: float, lo: float, hi: float, *, low_open: bool = False) -> float:
     bad = value <= lo if low_open else value < lo
     if bad or value > hi:
@@ -210,8 +275,14 @@ def _field_of(token: str) -> tuple[str, dict] | None:
     compact = t.replace(" ", "")
     if (side := parse_side(t)) is not None:
         return "side", {"side": side}
-    if m := _HOLD.match(compact):
-        out = {"hold_s": _check_range(token, "the hold (seconds)", float(m["hold"]), 0, HOLD_MAX_S, low_open=True)}
+    if (m := _HOLD.match(compact)) is not None or _HOLD_START.match(compact):
+        try:
+            seconds = parse_hold(m["hold"]) if m is not None else None
+        except ValueError:
+            seconds = None
+        if seconds is None:
+            raise _HoldError(token)
+        out = {"hold_s": _check_range(token, "the hold (seconds)", seconds, 0, HOLD_MAX_S, low_open=True)}
         if m["reps"] is not None:
             out["reps"] = _reps(token, m["reps"])
         return "hold", out
@@ -235,6 +306,8 @@ def _field_of(token: str) -> tuple[str, dict] | None:
 def _looks_like_field(text: str) -> bool:
     try:
         return _field_of(text) is not None
+    except _HoldError:
+        return False  # starts with a digit but is no hold: a name like "90 90 hip stretch"
     except QuickFormError:
         return True
 
@@ -270,7 +343,9 @@ def parse_bout(text: str) -> Bout:
         raise QuickFormError(f"'{text.strip()}': a bout is one line (no line breaks)")
     body, hash_, note = text.partition("#")
     notes = note.strip() if hash_ else None
-    tokens = [t.strip() for t in body.split(":")]
+    tokens = _join_minutes([t.strip() for t in body.split(":")])
+    if len(tokens) >= 2 and _is_new_marker(tokens[0]) and tokens[1] and not _looks_like_field(tokens[1]):
+        tokens = tokens[1:]  # "custom:NAME:..." - a new stretch of your own, said on purpose
     name = tokens[0]
     where = f"in '{text.strip()}': "
     if not name:
@@ -286,6 +361,11 @@ def parse_bout(text: str) -> Bout:
             continue
         try:
             found = _field_of(token)
+        except _HoldError as exc:
+            raise QuickFormError(
+                f"hold '{exc.token}' in '{text.strip()}': expected {HOLD_EXAMPLES} "
+                "(add x and the reps for several: 60x3)"
+            ) from None
         except QuickFormError as exc:
             raise QuickFormError(where + str(exc)) from None
         if found is None:
@@ -314,6 +394,60 @@ def parse_bout(text: str) -> Bout:
         pain_after=values.get("pain_after"),
         notes=notes or None,
     )
+
+
+_MIN_SEC_TAIL = re.compile(r"^[0-5]\d(?:\.\d*)?\s*(?:s|sec|secs)?\s*(?:[x*×]\s*\d+)?$", re.IGNORECASE)
+
+
+def _join_minutes(tokens: list[str]) -> list[str]:
+    """Join a hold written ``1:30`` back together (the quick form splits fields at ``:``).
+
+    Two holds in a row are an error anyway, so one digit followed by two digits
+    (``1`` then ``30`` or ``30x2``) can only mean minutes and seconds. Longer
+    holds are written ``12m30s``: ``30:45`` stays an error rather than 30 minutes.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if 0 < i and i + 1 < len(tokens) and re.fullmatch(r"\d", tok) and _MIN_SEC_TAIL.match(tokens[i + 1]):
+            out.append(f"{tok}:{tokens[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _is_new_marker(text: str) -> bool:
+    """True for the word that marks a new stretch of your own: ``custom`` (any case).
+
+    Examples
+    --------
+    >>> _is_new_marker("Custom"), _is_new_marker("pigeon")
+    (True, False)
+    """
+    return str(text).strip().lower() == "custom"
+
+
+def split_new_marker(text: str) -> tuple[str, bool]:
+    """A quick-form bout without its ``custom:`` mark, and whether it had one.
+
+    ``custom:cat cow:30x3`` says "cat cow is a new stretch of my own, log it as
+    that": the name written to the log is ``cat cow``.
+
+    Examples
+    --------
+    >>> split_new_marker("custom:cat cow:30x3")
+    ('cat cow:30x3', True)
+    >>> split_new_marker("pigeon:45")
+    ('pigeon:45', False)
+    """
+    head, colon, rest = str(text).partition(":")
+    name = rest.partition(":")[0].partition("#")[0].strip()
+    if colon and _is_new_marker(head) and name and not _looks_like_field(name):
+        return rest.lstrip(), True
+    return text, False
 
 
 def format_bout(bout: Bout, *, readings: bool = True) -> str:

@@ -130,18 +130,22 @@ def bout_cells(bout: Bout, day: _dt.date, time: str, seq: int) -> dict[str, str]
 
 
 def precheck(session: Session, bouts: tuple[Bout, ...], label: str) -> None:
-    """Friendly words for the commonest mistakes (the reader still judges everything)."""
+    """Friendly words for the commonest mistakes (the reader still judges everything).
+
+    The words name the keywords of :func:`~stretchlog.entry.append.append_session`:
+    the command line checks the start and end pain itself first, naming its own
+    options (``--pain``, ``--end-pain``), so these are only read from Python.
+    """
     if bouts[0].pain_before is None:
         raise AppendError(
             f"session {label}: the pain at the start is missing. Give the pain just before the first "
-            "stretch (0-10): --pain N on the command line, pain_before=N in Python",
+            "stretch (0-10): pain_before=N, or on the first bout",
             kind="invalid-session",
         )
     if bouts[-1].pain_after is None:
         raise AppendError(
             f"session {label}: the pain at the end is missing. Give the pain just after the last "
-            "stretch (0-10): --end-pain N (or pN on the last stretch) on the command line, "
-            "pain_after=N in Python",
+            "stretch (0-10): pain_after=N, or on the last bout",
             kind="invalid-session",
         )
     for i, b in enumerate(bouts, start=1):

@@ -55,9 +55,20 @@ def session_table(bouts: Sequence[Bout], *, title: str = "", catalog: Catalog | 
     return table
 
 
-def quick_command(log_path, session: Session) -> str:
-    """The ``stretchlog log`` command line that logs ``session`` (to re-run it later)."""
+def quick_command(log_path, session: Session, *, new_stretch: bool = False) -> str:
+    """The ``stretchlog log`` command line that logs ``session`` (to re-run it later).
+
+    With ``new_stretch``, the command says ``--new-stretch`` (a stretch in it is
+    neither in the catalog nor in the log yet, and would be refused as a typo).
+
+    Examples
+    --------
+    >>> quick_command("log.csv", Session((Bout("cat cow", 30),), 5, 4), new_stretch=True)
+    "stretchlog log log.csv --new-stretch --pain 5 'cat cow:30' --end-pain 4"
+    """
     parts = ["stretchlog", "log", str(log_path)]
+    if new_stretch:
+        parts.append("--new-stretch")
     if session.pain_before is not None:
         parts += ["--pain", format_number(session.pain_before)]
     parts += [format_bout(b) for b in session.bouts]
