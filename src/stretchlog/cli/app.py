@@ -85,7 +85,9 @@ def catalog_cmd(
     region: Optional[str] = typer.Option(
         None, "--region", "-r", help="Only this body region (hips, thighs, lower back, core, upper back, neck)."
     ),
-    details: bool = typer.Option(False, "--details", "-d", help="Show aliases and instructions too."),
+    details: bool = typer.Option(
+        False, "--details", "-d", help="One block a stretch: what it works, other names for it, how to do it."
+    ),
     catalog: Optional[Path] = CATALOG_OPT,
     fmt: str = FORMAT_OPT,
 ) -> None:

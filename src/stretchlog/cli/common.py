@@ -25,6 +25,12 @@ CATALOG_OPT = typer.Option(
 
 
 def _console():
+    """The console for a command's results (stdout).
+
+    Created the ordinary way, so rich follows the terminal: its width (or
+    ``COLUMNS``), no colour when ``NO_COLOR`` is set or the output goes to a pipe or
+    a file, and plain text then.
+    """
     # emoji=False: a ':name:' in a stretch name or note is text, not an emoji code
     # (and rich then never loads its 3,600 emoji codes)
     from rich.console import Console
@@ -98,8 +104,9 @@ def _load(log: Path, catalog, *, to_stderr: bool = False, full_warnings: bool = 
         print_warnings(console, loaded.warnings)
     elif loaded.warnings:
         n = len(loaded.warnings)
+        # one line, once per command: the results come first, the details are in validate
         console.print(
-            f"{plural(n, 'warning')} about this log (kept, worth a look): "
+            f"{plural(n, 'warning')} about this log (kept, worth a look); "
             f"'stretchlog validate {log}' lists {'them' if n != 1 else 'it'}.",
             style="yellow",
             markup=False,

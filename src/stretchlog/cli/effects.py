@@ -38,6 +38,9 @@ def effects(
         help="Your own catalog file (TOML) that extends the built-in stretches.",
         show_default=False,
     ),
+    explain: bool = typer.Option(
+        False, "--explain", help="Explain every column and verdict of the table in full."
+    ),
 ) -> None:
     """Which stretches relieve your pain, ranked, with how sure the log is about each.
 
@@ -62,7 +65,7 @@ def effects(
     if fmt == "json":
         typer.echo(json_text(an, by_side=by_side))
         return
-    _print_report(cli._console(), an, report, by_side=by_side, source=log.name)
+    _print_report(cli._console(), an, report, by_side=by_side, source=log.name, explain=explain)
 
 
 #: The name and version of the shape ``--format json`` writes (see docs/api.md).
@@ -96,12 +99,47 @@ def json_text(an, *, by_side: bool) -> str:
 # --------------------------------------------------------------------------- the table
 
 
-def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
+def _legend(*, full: bool) -> list[str]:
+    """The table's legend (rich markup): a few lines, or in full for ``--explain``."""
+    from stretchlog.effects.relief import RANK_QUANTILE
+    from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
+
+    if not full:
+        return [
+            "[bold]Relief[/]: points less pain (0-10) after one bout, one row of your log. "
+            "[bold]Likely range[/]: the true relief is in it with 95% probability. "
+            f"[bold]Feel it[/]: the chance of at least {FELT_RELIEF:g} points a bout, "
+            "the relief you would feel.",
+            "[dim]What each column and verdict means: stretchlog effects --explain "
+            "(the method: docs/method.md).[/]",
+        ]
+    return [
+        f"[bold]Verdict[/]: judged against the relief you would feel, {FELT_RELIEF:g} points a bout (a "
+        f"routine of {BOUTS_PER_ROUTINE} such bouts makes the {MCID_POINTS:g}-point change people notice). "
+        "[bold]helps[/] = the whole likely range is above that; [bold]may help[/] = surely some relief, "
+        "maybe less than that; [bold]no clear effect[/] = the log cannot tell yet; [bold]too small to "
+        f"feel[/] = less than {FELT_RELIEF:g} either way, however sure; [bold]makes it worse[/] / "
+        "[bold]slightly worse[/] = the pain surely goes up after it.",
+        "[bold]Relief[/] (per bout): points less pain (0-10 scale) after one bout - one row of your log - "
+        "done first in a session. A high first reading tends to come down by itself, and a stretch done "
+        "later in a session starts from lower pain: the figure allows for both. A one-sided stretch done "
+        "on both sides is two bouts, so its relief per use is about twice this.",
+        "[bold]Likely range[/]: the true relief lies in this range with 95% probability. Each estimate is "
+        "pulled a little toward your average stretch, more so the less you have tried it.",
+        f"[bold]Feel it[/]: the chance that the true relief is at least {FELT_RELIEF:g} points a bout.",
+        "[bold]Sessions[/]: how many sessions of your log include the stretch.",
+        f"[bold]Order[/]: by verdict, then by the relief a stretch gives at least, with {1 - RANK_QUANTILE:.0%} "
+        "probability, so a stretch tried only a few times cannot come first on a lucky day.",
+        "The method in full: docs/method.md.",
+    ]
+
+
+def _print_report(console, an, report, *, by_side: bool, source: str, explain: bool = False) -> None:
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    from stretchlog.effects.relief import RANK_QUANTILE
-    from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
+    from stretchlog.cli.render import bullet
     from stretchlog.words import chance, number, plural
 
     eff = report.effects
@@ -115,22 +153,21 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
         f"[bold]Which stretches relieve your pain[/] - from {plural(an.summary.n_sessions, 'session')} and "
         f"{plural(len(bouts), 'bout')} in {escape(source)}"
     )
-    from rich import box
-
+    # Short headers that never wrap; the names and verdicts wrap whole words.
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Stretch", ratio=3, min_width=12)
-    table.add_column("Verdict", ratio=2, min_width=8)
-    table.add_column("Relief per bout", justify="right", width=6)
-    table.add_column("Likely range", justify="right", no_wrap=True, min_width=8)
-    table.add_column("Chance you feel it", justify="right", width=7)
+    table.add_column("Stretch", min_width=16)
+    table.add_column("Verdict", min_width=15)
+    table.add_column("Relief", justify="right", no_wrap=True)
+    table.add_column("Likely range", justify="right", no_wrap=True)
+    table.add_column("Feel it", justify="right", no_wrap=True)
     table.add_column("Sessions", justify="right", no_wrap=True)
     for rec in eff.itertuples(index=False):
         if rec.effect != rec.effect:  # no estimate
             table.add_row(
                 "",
                 escape(rec.name),
-                "cannot separate (see below)" if rec.verdict == "cannot separate"
+                "cannot tell apart (see below)" if rec.verdict == "cannot separate"
                 else "not enough data yet (see below)",
                 "?",
                 "",
@@ -153,32 +190,14 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
             str(rec.n_sessions),
         )
     console.print(table)
-    legend = [
-        f"[bold]Verdict[/]: judged against the relief you would feel, {FELT_RELIEF:g} points a bout (a "
-        f"routine of {BOUTS_PER_ROUTINE} such bouts makes the {MCID_POINTS:g}-point change people notice). "
-        "[bold]helps[/] = the whole likely range is above that; [bold]may help[/] = surely some relief, "
-        "maybe less than that; [bold]no clear effect[/] = the log cannot tell yet; [bold]too small to "
-        f"feel[/] = less than {FELT_RELIEF:g} either way, however sure; [bold]makes it worse[/] / "
-        "[bold]slightly worse[/] = the pain surely goes up after it.",
-        "[bold]Relief per bout[/]: points less pain (0-10 scale) after one bout - one row of your log - done "
-        "first in a session; adjusted for regression to the mean (a high first reading tends to come down by "
-        "itself) and for the order of stretches. A one-sided stretch done on both sides is two bouts, so its "
-        "relief per use is about twice this.",
-        "[bold]Likely range[/]: the true relief lies in this range with 95% probability. Each estimate is pulled "
-        "a little toward your average stretch, more so the less you have tried it.",
-        f"[bold]Chance you feel it[/]: the probability that the true relief is at least {FELT_RELIEF:g} "
-        "points a bout.",
-        f"[bold]Order[/]: by verdict, then by the relief a stretch gives at least, with {1 - RANK_QUANTILE:.0%} "
-        "probability, so a stretch tried only a few times cannot come first on a lucky day.",
-    ]
-    for line in legend:
+    for line in _legend(full=explain):
         console.print(line)
     waiting = eff[eff["effect"].isna() & eff["evidence"].ne("cannot separate")]
     if len(waiting):
         console.print()
         console.print("[bold]No figure yet[/] - what each stretch still needs:")
         for rec in waiting.itertuples(index=False):
-            console.print(f"  - {escape(rec.name)}: {escape(rec.reason)}.")
+            bullet(console, f"{escape(rec.name)}: {escape(rec.reason)}.")
     if len(report.groups):
         console.print()
         console.print(
@@ -193,7 +212,7 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
                     f"({number(rec.together_low, bare_zero=True)} to "
                     f"{number(rec.together_high, bare_zero=True)})."
                 )
-            console.print(f"  - {escape(rec.reason)}.{together} [italic]{escape(rec.advice)}[/]")
+            bullet(console, f"{escape(rec.reason)}.{together} [italic]{escape(rec.advice)}[/]")
     if by_side and len(an.side_relief):
         _print_sides(console, an.side_relief)
     _print_extras(console, an)
@@ -209,21 +228,23 @@ def _print_report(console, an, report, *, by_side: bool, source: str) -> None:
 def _print_sides(console, sides) -> None:
     from rich.markup import escape
 
+    from stretchlog.cli.render import bullet
     from stretchlog.words import number
 
     console.print()
     console.print("[bold]Left vs right[/] (relief per bout):")
     for rec in sides.itertuples(index=False):
         if rec.difference != rec.difference:
-            console.print(f"  - {escape(rec.name)}: cannot compare the sides yet.")
+            bullet(console, f"{escape(rec.name)}: cannot compare the sides yet.")
             continue
         verdict = (
             f"[bold]the {rec.better_side} side gets more relief[/] - an imbalance worth working on"
             if rec.imbalance
             else "no clear difference"
         )
-        console.print(
-            f"  - {escape(rec.name)}: left {number(rec.left, bare_zero=True)}, "
+        bullet(
+            console,
+            f"{escape(rec.name)}: left {number(rec.left, bare_zero=True)}, "
             f"right {number(rec.right, bare_zero=True)}; difference "
             f"{number(rec.difference, signed=True, bare_zero=True)} "
             f"({number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)}): {verdict}."
@@ -232,7 +253,9 @@ def _print_sides(console, sides) -> None:
 
 def _print_extras(console, an) -> None:
     from rich.markup import escape
+    from rich.padding import Padding
 
+    from stretchlog.cli.render import bullet
     from stretchlog.words import number, share_of
 
     ms = an.meaningful
@@ -246,8 +269,9 @@ def _print_extras(console, an) -> None:
         per = ms.iloc[1:]
         clear = per[per["clear"].astype(bool)]
         for rec in clear.itertuples(index=False):
-            console.print(
-                f"  - with {escape(rec.name)}: {share_of(rec.share_with, rec.n_with)}, without: "
+            bullet(
+                console,
+                f"with {escape(rec.name)}: {share_of(rec.share_with, rec.n_with)}, without: "
                 f"{share_of(rec.share_without, rec.n_without)} (sessions differ in more than this stretch)."
             )
     la = an.lasting
@@ -260,15 +284,20 @@ def _print_extras(console, an) -> None:
         clear = shown[shown["clear"].astype(bool)]
         for rec in clear.itertuples(index=False):
             word = "lower" if rec.lasting > 0 else "higher"
-            console.print(
-                f"  - {escape(rec.name)}: next session started "
+            bullet(
+                console,
+                f"{escape(rec.name)}: next session started "
                 f"{number(abs(rec.lasting), bare_zero=True)} points {word} per bout "
                 f"({number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)})."
             )
         if clear.empty:
-            console.print("  - no stretch shows a clear link yet.")
+            bullet(console, "no stretch shows a clear link yet.")
         console.print(
-            "  This is an association, not proof: a day that allows a long session may be a good day anyway."
+            Padding(
+                "This is an association, not proof: a day that allows a long session may be a good "
+                "day anyway.",
+                (0, 0, 0, 2),
+            )
         )
     do = an.dose
     if len(do):
@@ -278,8 +307,9 @@ def _print_extras(console, an) -> None:
         )
         clear = do[do["verdict"].isin(["more helps", "more does worse"])]
         for rec in clear.itertuples(index=False):
-            console.print(
-                f"  - {escape(rec.name)}: {rec.verdict} "
+            bullet(
+                console,
+                f"{escape(rec.name)}: {rec.verdict} "
                 f"({number(rec.slope, signed=True, bare_zero=True)} per doubling, "
                 f"{number(rec.ci_low, bare_zero=True)} to {number(rec.ci_high, bare_zero=True)}; "
                 f"you did {rec.dose_low_s:.0f}-{rec.dose_high_s:.0f} s)."
@@ -287,12 +317,12 @@ def _print_extras(console, an) -> None:
         unclear = do[do["verdict"].eq("no clear difference")]
         if len(unclear):
             names = ", ".join(escape(n) for n in unclear["name"])
-            console.print(f"  - no clear difference: {names}.")
+            bullet(console, f"no clear difference: {names}.")
         flat = do[do["verdict"].eq("not enough variation")]
         if len(flat):
             names = ", ".join(escape(n) for n in flat["name"])
-            console.print(f"  - not enough variation in how long you held them: {names}.")
+            bullet(console, f"not enough variation in how long you held them: {names}.")
         nopain = do[do["verdict"].eq("no pain to relieve")]
         if len(nopain):
             names = ", ".join(escape(n) for n in nopain["name"])
-            console.print(f"  - always done with the pain at 0, so nothing to compare: {names}.")
+            bullet(console, f"always done with the pain at 0, so nothing to compare: {names}.")

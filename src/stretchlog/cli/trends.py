@@ -34,6 +34,9 @@ def trends(
         help="Your own catalog file (TOML) that extends the built-in stretches.",
         show_default=False,
     ),
+    explain: bool = typer.Option(
+        False, "--explain", help="Explain the columns and verdicts of the tightness table in full."
+    ),
 ) -> None:
     """Show how tightness and pain change over weeks and months, your habits, and safety flags.
 
@@ -42,7 +45,8 @@ def trends(
     work; left/right imbalances; starting pain by week and whether it changed by a
     meaningful amount (2 points or 30%); sessions per week, gaps, streaks, and
     whether evening sessions help more than morning ones. Safety flags come first.
-    All of it is advice read from your own log, not a diagnosis.
+    All of it is advice read from your own log, not a diagnosis. --explain
+    explains the tightness table in full; docs/method.md explains the method.
     """
     import sys
 
@@ -56,9 +60,9 @@ def trends(
 
     report = _analysis(log, catalog, to_stderr=fmt != "table").trends
     if fmt == "table":
-        from rich.console import Console
+        from stretchlog.cli.common import _console
 
-        _print_report(Console(highlight=False, soft_wrap=False, emoji=False), report, str(log))
+        _print_report(_console(), report, str(log), explain=explain)
     elif fmt == "csv":
         sys.stdout.write(_csv_text(report.tables()))
     else:
@@ -105,12 +109,29 @@ def _json_text(tables) -> str:
 
 
 def _change_cell(r) -> str:
-    """A tightness row's change from its first rating to its last, with the 95% interval."""
+    """A tightness row's change from its first rating to its last, with the 95% interval.
+
+    A row with too little data gets no figure at all (a line through two or three
+    ratings can say anything), only what it still needs.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Row
+    >>> _change_cell(Row(verdict="not enough data", n_days=3, change=-0.43,
+    ...     why="rated on 3 days over 99 days; a trend needs at least 6 days spread over 3 weeks: 3 more days"))
+    'needs 3 more days'
+    >>> _change_cell(Row(verdict="looser", n_days=30, change=-1.74, change_lo=-2.92, change_hi=-0.57, why=""))
+    '-1.7 (-2.9 to -0.6)'
+    """
     import math
 
     from stretchlog.words import plural, signed
 
     if r.verdict == "not enough data":
+        why = r.why if isinstance(r.why, str) else ""
+        todo = why.rpartition(": ")[2].split(",")[0]
+        if "more day" in todo:
+            return f"needs {todo.replace(' of logging', '')}"
         return f"rated on {plural(r.n_days, 'day')}"
     if r.change is None or math.isnan(r.change):
         return "-"
@@ -141,20 +162,38 @@ _VERDICT_STYLE = {
 }
 
 
-def _print_report(console, report, source: str) -> None:
+def _print_report(console, report, source: str, *, explain: bool = False) -> None:
     from rich.markup import escape
 
     console.print(f"[bold]Trends in {escape(source)}[/]")
     _print_flags(console, report.flags)
-    _print_tightness(console, report)
+    _print_tightness(console, report, explain=explain)
     _print_needs_work(console, report.needs_more_work)
     _print_sides(console, report.sides)
     _print_pain(console, report.pain)
     _print_habits(console, report.habits)
+    console.print()
     console.print(
         "[dim]Everything above is read from your own log: advice, not a diagnosis. "
         "Intervals are 95% intervals that allow for good and bad days coming in runs.[/]"
     )
+
+
+#: The tightness table's legend in full (``--explain``).
+TIGHTNESS_EXPLAINED = (
+    "[bold]Change[/]: points from the first rating to the last (over the time in 'Over'), with "
+    "its 95% interval in brackets; negative = looser. [bold]Looser[/] or [bold]tighter[/]: the "
+    "interval leaves out 'no change' ([italic]clearly[/]: about 1 point or more, the smallest change "
+    "you can feel; [italic]slowly[/]: less). [bold]Flat[/]: the interval stays within 1 point either "
+    "way. [bold]Not sure yet[/]: it allows both. [bold]Not enough data[/]: too few days with a rating "
+    "for a trend (at least 6 days spread over 3 weeks); the table says how many more days it needs. "
+    "The method in full: docs/method.md."
+)
+#: The tightness table's legend in short.
+TIGHTNESS_LEGEND = (
+    "Change: first rating to last, 95% interval in brackets; negative = looser. "
+    "[dim]How the verdicts are reached: stretchlog trends --explain.[/]"
+)
 
 
 def _print_flags(console, flags) -> None:
@@ -190,10 +229,29 @@ def _print_flags(console, flags) -> None:
     )
 
 
-def _print_tightness(console, report) -> None:
-    from rich.markup import escape
+def _tightness_table(title: str, first: str, *, sides: bool, expand: bool = False):
+    """An empty tightness table: names wrap whole words, the figures never wrap."""
+    from rich import box
     from rich.table import Table
 
+    table = Table(
+        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+        pad_edge=False, show_edge=False, collapse_padding=True, expand=expand,
+    )
+    table.add_column(first, ratio=1, min_width=14)
+    if sides:
+        table.add_column("Side", no_wrap=True)
+    table.add_column("Now", justify="right", no_wrap=True)
+    table.add_column("Change", justify="right", no_wrap=True)
+    table.add_column("Over", no_wrap=True)
+    table.add_column("Verdict", no_wrap=True)
+    return table
+
+
+def _print_tightness(console, report, *, explain: bool = False) -> None:
+    from rich.markup import escape
+
+    from stretchlog.cli.render import COMPACT_BELOW
     from stretchlog.words import number
 
     t = report.by_stretch_side
@@ -202,21 +260,10 @@ def _print_tightness(console, report) -> None:
             "\n[bold]Tightness:[/] no tightness ratings in this log yet (the 'tightness' column, 0-10)."
         )
         return
-    table = Table(
-        title="Tightness by stretch and side (0 = free, 10 = could barely do it)",
-        title_justify="left",
-        caption="Change so far: points from the first rating to the last (over the time in 'Over'), with "
-        "its 95% interval; negative = looser. Looser or tighter: the interval leaves out 'no change' "
-        "(clearly: about 1 point or more, the smallest change you can feel; slowly: less). Flat: the "
-        "interval stays within 1 point either way. Not sure yet: it allows both.",
-        caption_justify="left",
+    table = _tightness_table(
+        "Tightness by stretch and side (0 = free, 10 = could barely do it)", "Stretch", sides=True,
+        expand=console.width < COMPACT_BELOW,
     )
-    table.add_column("Stretch")
-    table.add_column("Side", no_wrap=True)
-    table.add_column("Now", justify="right", no_wrap=True)
-    table.add_column("Change so far", justify="right", no_wrap=True)
-    table.add_column("Over", no_wrap=True)
-    table.add_column("Verdict", no_wrap=True)
     for r in t.itertuples(index=False):
         table.add_row(
             escape(r.name),
@@ -228,13 +275,11 @@ def _print_tightness(console, report) -> None:
         )
     console.print()
     console.print(table)
+    console.print(TIGHTNESS_EXPLAINED if explain else TIGHTNESS_LEGEND)
     g = report.by_muscle_group
-    table = Table(title="Tightness by muscle group", title_justify="left")
-    table.add_column("Muscle group")
-    table.add_column("Now", justify="right", no_wrap=True)
-    table.add_column("Change so far", justify="right", no_wrap=True)
-    table.add_column("Over", no_wrap=True)
-    table.add_column("Verdict", no_wrap=True)
+    table = _tightness_table(
+        "Tightness by muscle group", "Muscle group", sides=False, expand=console.width < COMPACT_BELOW
+    )
     for r in g.itertuples(index=False):
         table.add_row(
             escape(r.name),
@@ -243,6 +288,7 @@ def _print_tightness(console, report) -> None:
             _over_cell(r),
             _verdict_cell(r),
         )
+    console.print()
     console.print(table)
     if not report.overall.empty:
         o = report.overall.iloc[0]
@@ -255,7 +301,8 @@ def _print_tightness(console, report) -> None:
 
 def _print_needs_work(console, nmw) -> None:
     from rich.markup import escape
-    from rich.table import Table
+
+    from stretchlog.cli.render import bullet
 
     console.print(
         "\n[bold]Needs more work[/] (the guides: the ones hardest to do are probably the ones you need most)"
@@ -265,21 +312,17 @@ def _print_needs_work(console, nmw) -> None:
             "  Nothing stands out: no stretch is rated 5 or more now, and none is getting tighter."
         )
         return
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
     for r in nmw.itertuples(index=False):
         side = f", {r.side} side" if isinstance(r.side, str) and r.side in ("left", "right") else ""
-        grid.add_row(
-            "  -", f"[bold]{escape(r.name)}{side}[/] ({escape(r.muscle_group)}): {escape(r.reason)}"
-        )
-    console.print(grid)
+        bullet(console, f"[bold]{escape(r.name)}{side}[/] ({escape(r.muscle_group)}): {escape(r.reason)}")
 
 
 def _print_sides(console, sides) -> None:
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
+    from stretchlog.cli.render import COMPACT_BELOW, bullet
     from stretchlog.words import number
 
     both = sides.loc[sides["sides_logged"].eq("left and right")] if len(sides) else sides
@@ -288,42 +331,59 @@ def _print_sides(console, sides) -> None:
             "\n[bold]Left and right:[/] no stretch was logged on each side separately yet."
         )
         return
-    table = Table(
-        title="Left and right (tightness on days both sides were rated; relief per bout as in 'stretchlog effects --by-side')",
-        title_justify="left",
-    )
-    table.add_column("Stretch")
-    table.add_column("Tightness L / R", justify="right", no_wrap=True)
-    table.add_column("Relief L / R", justify="right", no_wrap=True)
-    table.add_column("Finding")
-    for r in both.itertuples(index=False):
-        finding = escape(r.finding)
-        if r.imbalance:
-            finding = f"[bold red]Imbalance:[/] {finding}"
-        table.add_row(
-            escape(r.name),
-            f"{number(r.tight_left, missing='-')} / {number(r.tight_right, missing='-')}",
-            f"{number(r.relief_left, missing='-')} / {number(r.relief_right, missing='-')}",
-            finding,
-        )
     console.print()
-    console.print(table)
+    console.print(
+        "[bold]Left and right[/] (tightness on days both sides were rated; relief per bout as in "
+        "'stretchlog effects --by-side')"
+    )
+
+    def pair(left, right) -> str:
+        return f"{number(left, missing='-', bare_zero=True)} / {number(right, missing='-', bare_zero=True)}"
+
+    def finding(r) -> str:
+        text = escape(r.finding)
+        return f"[bold red]Imbalance:[/] {text}" if r.imbalance else text
+
+    if console.width < COMPACT_BELOW:
+        # a list: the finding is a sentence, too long for a narrow column
+        for r in both.itertuples(index=False):
+            bullet(
+                console,
+                f"[bold]{escape(r.name)}[/]: tightness {pair(r.tight_left, r.tight_right)}, "
+                f"relief {pair(r.relief_left, r.relief_right)} (left / right); {finding(r)}",
+            )
+    else:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+        table.add_column("Stretch", ratio=2, min_width=14)
+        table.add_column("Tightness L / R", justify="right", no_wrap=True)
+        table.add_column("Relief L / R", justify="right", no_wrap=True)
+        table.add_column("Finding", ratio=5)
+        for r in both.itertuples(index=False):
+            table.add_row(
+                escape(r.name),
+                pair(r.tight_left, r.tight_right),
+                pair(r.relief_left, r.relief_right),
+                finding(r),
+            )
+        console.print(table)
     if both["imbalance"].any():
         console.print(
-            "  An imbalance means one side stays tighter. The guides warn that stretching the wrong side can "
+            "An imbalance means one side stays tighter. The guides warn that stretching the wrong side can "
             "feed it: give the tighter side the attention, and ask a physical therapist if unsure."
         )
 
 
 def _print_pain(console, pain) -> None:
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
+    from stretchlog.cli.render import bullet
     from stretchlog.words import number
 
     console.print("\n[bold]Pain over time[/] (the pain each session starts with, 0-10)")
-    console.print(f"  Trend: {pain.verdict}: {escape(pain.why)}.")
-    console.print("  " + escape(pain.change.sentence))
+    bullet(console, f"Trend: {pain.verdict}: {escape(pain.why)}.")
+    bullet(console, escape(pain.change.sentence))
     weekly = pain.weekly
     if weekly.empty:
         return
@@ -331,6 +391,11 @@ def _print_pain(console, pain) -> None:
     table = Table(
         title=f"By week (the last {len(shown)} of {len(weekly)}; all of them with --format csv)",
         title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        collapse_padding=True,
     )
     for col, just in (
         ("Week", "left"),
@@ -348,6 +413,7 @@ def _print_pain(console, pain) -> None:
             number(r.end_pain, missing="-"),
             number(r.relief, missing="-"),
         )
+    console.print()
     console.print(table)
 
 

@@ -195,20 +195,29 @@ def _change(day: np.ndarray, value: np.ndarray) -> PainChange:
     lo, hi = change - half, change + half
     pct = change / first if first > 0 else nan
     meaningful = bool(abs(change) >= MCID_POINTS or (first > 0 and abs(pct) >= MCID_FRACTION))
-    size = f"{abs(change):.1f} points" + (f" ({abs(pct):.0%})" if np.isfinite(pct) else "")
-    interval = f"95% interval {signed(lo)} to {signed(hi)}"
+    share = f"{abs(pct):.0%}; " if np.isfinite(pct) else ""
     mcid = f"the meaningful change is {MCID_POINTS:g} points or {MCID_FRACTION:.0%}"
+    # The word says the direction, so the sizes after it are positive amounts.
     if hi < 0:
         judgement = (
             "meaningful improvement" if meaningful else "improvement, below the meaningful change"
         )
-        why = f"starting pain fell from {first:.1f} to {last:.1f}, by {size} ({interval}); {mcid}"
+        why = (
+            f"starting pain fell from {first:.1f} to {last:.1f}, by {abs(change):.1f} points "
+            f"({share}95% interval {-hi:.1f} to {-lo:.1f} points); {mcid}"
+        )
     elif lo > 0:
         judgement = "meaningfully worse" if meaningful else "worse, below the meaningful change"
-        why = f"starting pain rose from {first:.1f} to {last:.1f}, by {size} ({interval}); {mcid}"
+        why = (
+            f"starting pain rose from {first:.1f} to {last:.1f}, by {abs(change):.1f} points "
+            f"({share}95% interval {lo:.1f} to {hi:.1f} points); {mcid}"
+        )
     else:
         judgement = "no clear change"
-        why = f"starting pain went from {first:.1f} to {last:.1f} ({interval}): within what chance alone produces"
+        why = (
+            f"starting pain went from {first:.1f} to {last:.1f} (the change could be anywhere "
+            f"from {signed(lo)} to {signed(hi)} points): within what chance alone produces"
+        )
         if meaningful:
             why += "; the change is of a meaningful size but not certain yet"
     return PainChange(*windows, first, last, change, lo, hi, pct, meaningful, judgement, why)
@@ -244,7 +253,7 @@ def pain_over_time(
     >>> p.verdict, round(p.slope_30d, 1), p.change.judgement
     ('improving', -1.6, 'meaningful improvement')
     >>> print(p.change.why)
-    starting pain fell from 6.6 to 3.4, by 3.2 points (49%) (95% interval -4.1 to -2.4); the meaningful change is 2 points or 30%
+    starting pain fell from 6.6 to 3.4, by 3.2 points (49%; 95% interval 2.4 to 4.1 points); the meaningful change is 2 points or 30%
     """
     t = tables_of(data)
     s, weekly = t.sessions, t.weekly
@@ -267,15 +276,24 @@ def pain_over_time(
         verdict = {1: "worsening", -1: "improving", 0: "flat"}[
             direction(fit.slope, fit.lo, fit.hi, min_rate)
         ]
-        rng = f"95% interval {signed(fit.lo)} to {signed(fit.hi)}"
+        # The word says the direction, so the sizes after it are positive amounts.
         if verdict == "improving":
-            why = f"starting pain is falling by about {abs(fit.slope):.1f} points a month ({rng})"
+            why = (
+                f"starting pain is falling by about {abs(fit.slope):.1f} points a month "
+                f"(95% interval {-fit.hi:.1f} to {-fit.lo:.1f} points a month)"
+            )
         elif verdict == "worsening":
-            why = f"starting pain is rising by about {fit.slope:.1f} points a month ({rng})"
+            why = (
+                f"starting pain is rising by about {fit.slope:.1f} points a month "
+                f"(95% interval {fit.lo:.1f} to {fit.hi:.1f} points a month)"
+            )
         elif fit.lo > 0 or fit.hi < 0:
-            why = f"a small steady change ({signed(fit.slope, 2)} points a month, {rng})"
+            why = (
+                f"a small steady change ({signed(fit.slope, 2)} points a month, "
+                f"95% interval {signed(fit.lo)} to {signed(fit.hi)})"
+            )
         else:
-            why = f"no clear change ({rng} points a month)"
+            why = f"no clear change (95% interval {signed(fit.lo)} to {signed(fit.hi)} points a month)"
     return PainOverTime(
         weekly, fit.n_days, fit.slope, fit.lo, fit.hi, verdict, why, _change(day, value)
     )
