@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.transforms import ScaledTranslation
 
 from stretchlog.model.thresholds import FELT_RELIEF
 from stretchlog.plots.style import (
@@ -17,16 +18,19 @@ from stretchlog.plots.style import (
     HARMFUL_STYLE,
     INK,
     INSEPARABLE_STYLE,
+    MIN_FONT_PT,
     MUTED,
     NO_FIGURE_STYLE,
     OKABE_ITO,
     SIDE_STYLE,
     SOFT_BAND,
+    TICK_ROOM_PT,
     VERDICT_STYLE,
     display_names,
     get_axes,
     legend_below,
     no_data,
+    spaced_ticks,
     tidy_axes,
     titles,
     truthy,
@@ -72,7 +76,7 @@ def _handle(style: dict) -> Line2D:
 def _zero_line(ax: "Axes", label: str = "no change") -> None:
     ax.axvline(0, color=INK, linewidth=1.1, zorder=1)
     ax.annotate(label, xy=(0, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                textcoords="offset points", ha="left", va="top", fontsize=8, color=MUTED)
+                textcoords="offset points", ha="left", va="top", fontsize=MIN_FONT_PT, color=MUTED)
 
 
 def _xlim(ax: "Axes", *arrays: np.ndarray) -> None:
@@ -97,7 +101,7 @@ def _right_text(ax: "Axes", y: float, text: str, *, warn: bool = False,
                 muted: bool = False) -> None:
     """A text column just right of the plot area, level with row ``y``."""
     ax.annotate(text, xy=(1, y), xycoords=("axes fraction", "data"), xytext=(6, 0),
-                textcoords="offset points", ha="left", va="center", fontsize=8.5,
+                textcoords="offset points", ha="left", va="center", fontsize=MIN_FONT_PT,
                 color=OKABE_ITO["vermillion"] if warn else (MUTED if muted else INK),
                 fontweight="bold" if warn else "normal", annotation_clip=False)
 
@@ -207,6 +211,7 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
         _right_text(ax, i, text, warn=worse)
     _y_names(ax, list(display_names(frame)))
     _xlim(ax, lo, hi, eff)
+    spaced_ticks(ax)
     _zero_line(ax)
     order = [s["label"] for s in (*VERDICT_STYLE.values(), *EVIDENCE_STYLE.values(), HARMFUL_STYLE,
                                   INSEPARABLE_STYLE, NO_FIGURE_STYLE)]
@@ -297,10 +302,17 @@ def relief_lasting(effects: pd.DataFrame, lasting: pd.DataFrame, *, ax: "Axes | 
         _right_text(ax, i, f"now {signed_label(now[i])}, next time {signed_label(later[i])}")
     _y_names(ax, list(display_names(frame)))
     _xlim(ax, *arrays)
+    spaced_ticks(ax)
     _zero_line(ax)
     _legend_below(ax, handles, n)
     return ax
 
+
+#: Size (points) of the left/right marks.
+_SIDE_MARK = 9.0
+#: In the left/right chart the left mark sits this many points above its row and the
+#: right mark as far below, so equal sides do not hide one mark behind the other.
+_SIDE_DODGE = 0.6 * _SIDE_MARK
 
 #: Where each measure's left and right figures are, by the frame they come from.
 _SIDE_SOURCES = {
@@ -320,8 +332,11 @@ def left_right(frame: pd.DataFrame, *, measure: str = "tightness", ax: "Axes | N
 
     One row per stretch, the largest difference at the top: the blue circle is the
     left side, the orange square the right side, the grey bar the gap between them.
-    The text on the right gives the difference (left minus right) in numbers with
-    its 95% interval, and says "imbalance" in words where the frame flags one.
+    The two marks of a row are drawn a little apart, left just above the row and
+    right just below it, so that both show when the sides are equal. The legend
+    sits beside the chart, right of the axis. The text on the right gives the
+    difference (left minus right) in numbers with its 95% interval, and says
+    "imbalance" in words where the frame flags one.
 
     Parameters
     ----------
@@ -369,8 +384,8 @@ def left_right(frame: pd.DataFrame, *, measure: str = "tightness", ax: "Axes | N
         data = data.iloc[np.argsort(-gap, kind="stable")]
     ax = get_axes(ax, _size(n))
     tidy_axes(ax, grid="x")
-    titles(ax, title, "Circle = left side, square = right side; the largest difference at the top.",
-           xlabel=xlabel)
+    titles(ax, title, "Circle = left (upper), square = right (lower); the largest difference "
+                      "on top.", xlabel=xlabel)
     if not n:
         message = ("No one-sided stretch has had both sides rated for tightness on the same day yet."
                    if tight else "No one-sided stretch has a relief figure for both sides yet.")
@@ -383,12 +398,15 @@ def left_right(frame: pd.DataFrame, *, measure: str = "tightness", ax: "Axes | N
     hi = _floats(data, cols[3], np.full(n, np.nan))
     ax.hlines(y, np.fmin(left, right), np.fmax(left, right), color="#C8C8C8", linewidth=6, zorder=1)
     handles = []
-    for side, x in (("left", left), ("right", right)):
+    for side, x, up in (("left", left, 1), ("right", right, -1)):
         st = SIDE_STYLE[side]
-        ax.plot(x, y, linestyle="none", marker=st["marker"], markersize=9.5, color=st["color"],
-                markeredgecolor="white", markeredgewidth=0.8, zorder=3)
+        # a fixed distance in points, whatever the height of a row
+        nudge = ScaledTranslation(0, up * _SIDE_DODGE / 72, ax.figure.dpi_scale_trans)
+        ax.plot(x, y, linestyle="none", marker=st["marker"], markersize=_SIDE_MARK,
+                color=st["color"], markeredgecolor="white", markeredgewidth=0.8, zorder=3,
+                transform=ax.transData + nudge)
         handles.append(Line2D([], [], linestyle="none", marker=st["marker"], markersize=8,
-                              color=st["color"], label=st["label"]))
+                              color=st["color"], label=f"{st['label']} side"))
     flags = [truthy(v) for v in data["imbalance"]] if "imbalance" in data else [False] * n
     for i in range(n):
         diff = left[i] - right[i]
@@ -409,5 +427,11 @@ def left_right(frame: pd.DataFrame, *, measure: str = "tightness", ax: "Axes | N
     else:
         _xlim(ax, left, right)
         _zero_line(ax)
-    _legend_below(ax, handles, n)
+    spaced_ticks(ax, room=30 if tight else TICK_ROOM_PT)  # "10" is narrower than "-1.5"
+    # beside the chart: right of the plot area, level with the tick labels and under the
+    # text column; 12 pt right of the axis, clear of half the last tick label
+    beside = ax.transAxes + ScaledTranslation(12 / 72, 0, ax.figure.dpi_scale_trans)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1, 0),
+              bbox_transform=beside, borderaxespad=0, borderpad=0.2, ncols=2, frameon=False,
+              fontsize=MIN_FONT_PT, handletextpad=0.3, columnspacing=1.2)
     return ax

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -33,6 +34,10 @@ __all__ = [
     "display_names",
     "tidy_axes",
     "legend_below",
+    "spaced_ticks",
+    "SpacedLocator",
+    "MIN_FONT_PT",
+    "TICK_ROOM_PT",
     "date_axis",
     "truthy",
     "wrap",
@@ -59,6 +64,12 @@ MUTED = "#555555"
 #: The band of relief too small to feel (light enough for print, dark enough for screens).
 SOFT_BAND = "#EBEBEB"
 GRID = "#E3E3E3"
+#: The smallest text size (points) of any chart at its natural size: the report's
+#: images are scaled down to a phone's width, and smaller text is then unreadable.
+MIN_FONT_PT = 9.0
+#: Room (points) each tick label of a number axis gets. Steps of 1, 2 or 5 keep labels
+#: to 4 characters ("-1.5", about 22 pt wide at 9 pt), so neighbours stay 14 pt apart.
+TICK_ROOM_PT = 36.0
 
 #: How each evidence level is drawn: colour, marker, fill, interval line style and legend text.
 EVIDENCE_STYLE = {
@@ -228,7 +239,70 @@ def legend_below(ax: "Axes", handles: list, *, ncols: int = 2) -> None:
     """A frameless legend under the x-axis label, a fixed distance in points below the Axes."""
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=4.4,
-                  ncols=ncols, frameon=False, fontsize=8.5)
+                  ncols=ncols, frameon=False, fontsize=MIN_FONT_PT)
+
+
+class SpacedLocator(MaxNLocator):
+    """Round ticks (steps of 1, 2 or 5) no closer than ``room`` points apart.
+
+    Matplotlib's default locator packs ticks by the font size alone, so labels such
+    as "-0.50" and "-0.25" can run into each other ("-0.50-0.25") on a
+    narrow chart. This one counts how many labels fit the Axes' width when the ticks
+    are placed (at every draw), so a narrow chart simply gets fewer ticks (down to
+    the one nearest zero).
+
+    Parameters
+    ----------
+    room : float
+        Points of axis length per tick label.
+    most : int
+        The most intervals, however wide the chart.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure(figsize=(4, 2)).add_subplot()
+    >>> ax.set_xlim(-0.8, 1.2)
+    (-0.8, 1.2)
+    >>> ax.xaxis.set_major_locator(SpacedLocator())
+    >>> [f"{t:g}" for t in ax.get_xticks() if -0.8 <= t <= 1.2]
+    ['-0.5', '0', '0.5', '1']
+    """
+
+    def __init__(self, room: float = TICK_ROOM_PT, most: int = 8) -> None:
+        super().__init__(nbins=most, steps=[1, 2, 5, 10])
+        self.room = room
+        self.most = most
+
+    def __call__(self):
+        axis = self.axis
+        if axis is None or axis.axes is None:
+            return super().__call__()
+        box = axis.axes.bbox
+        pixels = box.width if axis.axis_name == "x" else box.height
+        points = pixels * 72.0 / axis.axes.figure.dpi
+        self.set_params(nbins=int(min(self.most, max(1, points // self.room))))
+        ticks = np.asarray(super().__call__())
+        if points < 2 * self.room:  # room for one label only: the one nearest zero
+            lo, hi = sorted(axis.get_view_interval())
+            inside = ticks[(ticks >= lo) & (ticks <= hi)]
+            ticks = inside[np.argsort(np.abs(inside))[:1]] if inside.size else ticks[:0]
+        return ticks
+
+
+def spaced_ticks(ax: "Axes", axis: str = "x", *, room: float = TICK_ROOM_PT) -> None:
+    """Give a number axis :class:`SpacedLocator` ticks, so that no two labels touch.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> spaced_ticks(ax)
+    >>> type(ax.xaxis.get_major_locator()).__name__
+    'SpacedLocator'
+    """
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(SpacedLocator(room))
 
 
 def date_axis(ax: "Axes", dates: pd.Series | None = None, *, maxticks: int = 8,

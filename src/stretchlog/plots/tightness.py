@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 
 from stretchlog.plots.style import (
     INK,
+    MIN_FONT_PT,
     OKABE_ITO,
     SIDE_STYLE,
     date_axis,
@@ -28,6 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = ["tightness_panel", "tightness_grid", "tightness_keys"]
+
+#: Height (inches, like a panel's 2.8) of the row that holds the key of a new grid.
+_KEY_ROW_IN = 0.45
 
 _VERDICT_WORDS = {
     "looser": "looser",
@@ -170,7 +174,7 @@ def tightness_panel(curve: pd.DataFrame, key: str, *, trends: pd.DataFrame | Non
                               label=st["label"]))
     date_axis(ax, data["date"], maxticks=4, offset=False)
     if legend and len(handles) > 1:
-        ax.legend(handles=_side_handles(data), loc="lower left", fontsize=7.5, frameon=True,
+        ax.legend(handles=_side_handles(data), loc="lower left", fontsize=MIN_FONT_PT, frameon=True,
                   framealpha=0.85, edgecolor="none", ncols=len(handles), handlelength=1.8,
                   borderaxespad=0.2)
     return ax
@@ -189,8 +193,10 @@ def tightness_grid(curve: pd.DataFrame, *, trends: pd.DataFrame | None = None,
     keys : sequence of str, optional
         Which panels, in order (default :func:`tightness_keys`).
     axes : array of Axes, optional
-        Axes to fill, at least one per key (extra ones are hidden). When None, a
-        new figure with a grid of ``ncols`` columns is made.
+        Axes to fill, at least one per key (extra ones are hidden); the first panel
+        then shows which mark is which side. When None, a new figure with a grid of
+        ``ncols`` columns is made, with the key in a row of its own right above the
+        panels (under the title).
     ncols : int
         Columns of the new grid.
 
@@ -217,14 +223,27 @@ def tightness_grid(curve: pd.DataFrame, *, trends: pd.DataFrame | None = None,
 
         ncols = max(1, min(ncols, n))
         nrows = -(-n // ncols)
-        fig, grid = plt.subplots(nrows, ncols, figsize=(3.7 * ncols, 2.8 * nrows + 0.9),
-                                 sharex=True, sharey=True, squeeze=False, layout="constrained")
+        fig = plt.figure(figsize=(3.7 * ncols, 2.8 * nrows + 1.1), layout="constrained")
         fig.suptitle("Which muscles are getting looser, and which tighter?", x=0.01,
                      ha="left", fontsize=12, fontweight="bold", color=INK)
-        flat = grid.ravel()
-        fig.legend(handles=_side_handles(curve), loc="outside lower center", ncols=3, frameon=False,
-                   fontsize=8.5, title="Dots = daily tightness ratings; lines = smoothed curve "
-                   "(LOWESS). Verdict under each name.", title_fontsize=8.5)
+        # a thin first row holds the key, right above the panels it explains
+        top = 1 if keys else 0
+        spec = fig.add_gridspec(nrows + top, ncols,
+                                height_ratios=[_KEY_ROW_IN] * top + [2.8] * nrows)
+        flat = np.empty(nrows * ncols, dtype=object)
+        for i in range(nrows * ncols):
+            flat[i] = fig.add_subplot(spec[top + i // ncols, i % ncols],
+                                      sharex=flat[0] if i else None, sharey=flat[0] if i else None)
+            if i % ncols:
+                flat[i].tick_params(axis="y", labelleft=False)
+        if keys:
+            key_ax = fig.add_subplot(spec[0, :])
+            key_ax.set_axis_off()
+            key_ax.legend(handles=_side_handles(curve), loc="lower left", bbox_to_anchor=(0, 0),
+                          ncols=3, frameon=False, fontsize=MIN_FONT_PT, borderaxespad=0,
+                          title=wrap("Dots = daily tightness ratings; lines = smoothed curve "
+                                     "(LOWESS). Verdict under each name.", 50 * ncols),
+                          title_fontsize=MIN_FONT_PT, alignment="left")
         own = True
     else:
         flat = np.asarray(axes, dtype=object).ravel()

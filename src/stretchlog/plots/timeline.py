@@ -16,6 +16,7 @@ from matplotlib.patches import Patch
 from stretchlog.model.thresholds import MIN_RATE_DAYS
 from stretchlog.plots.style import (
     INK,
+    MIN_FONT_PT,
     MUTED,
     OKABE_ITO,
     date_axis,
@@ -143,10 +144,30 @@ def pain_timeline(sessions: pd.DataFrame, *, trend=None, ax: "Axes | None" = Non
                     + ("the log is too short to judge it yet." if trend is not None
                        else "pass trend= to see the band."),
                     xy=(0, 0), xycoords="axes fraction", xytext=(4, 4), textcoords="offset points",
-                    fontsize=8, color=MUTED, style="italic")
+                    fontsize=MIN_FONT_PT, color=MUTED, style="italic")
     date_axis(ax, when)
     legend_below(ax, handles)
     return ax
+
+
+def _month_starts(days: pd.DatetimeIndex, first: pd.Timestamp) -> list[tuple[int, pd.Timestamp]]:
+    """The week columns that start a month, with a day of that month.
+
+    A week is named after its first day inside the log: the first week after the
+    first session (a log that starts on Wednesday 2 December has the Monday of its
+    first week in November, but its sessions in December), every later week after
+    its Monday.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2026-11-30", periods=14)
+    >>> [(i, d.strftime("%b")) for i, d in _month_starts(days, pd.Timestamp("2026-12-02"))]
+    [(0, 'Dec')]
+    """
+    shown = [max(days[i], first) for i in range(0, len(days), 7)]
+    return [(i, d) for i, d in enumerate(shown)
+            if i == 0 or (d.year, d.month) != (shown[i - 1].year, shown[i - 1].month)]
 
 
 def habit_calendar(sessions: pd.DataFrame, *, ax: "Axes | None" = None, weeks: int | None = 53,
@@ -156,8 +177,11 @@ def habit_calendar(sessions: pd.DataFrame, *, ax: "Axes | None" = None, weeks: i
     Like a contribution calendar: a grey square is a day without a session, blue
     squares a day with sessions, darker = more, and the number of sessions is
     written in each square when it is big enough to read (days before the first or
-    after the last session of the log stay blank). The subtitle gives the count,
-    the average per week and the longest gap.
+    after the last session of the log stay blank). Each month is named under its
+    first week; the first week is named after the month of the first session, so a
+    log that starts on Wednesday 2 December reads "Dec", not the November of that
+    week's Monday. The subtitle gives the count, the average per week and the
+    longest gap.
 
     Parameters
     ----------
@@ -196,7 +220,7 @@ def habit_calendar(sessions: pd.DataFrame, *, ax: "Axes | None" = None, weeks: i
     tidy_axes(ax, grid=None)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_yticks(range(7), labels=_WEEKDAYS, fontsize=8.5)
+    ax.set_yticks(range(7), labels=_WEEKDAYS, fontsize=MIN_FONT_PT)
     ax.set_ylim(6.5, -0.5)
     ax.set_xlim(-0.5, n_weeks - 0.5)
     ax.tick_params(length=0)
@@ -220,15 +244,14 @@ def habit_calendar(sessions: pd.DataFrame, *, ax: "Axes | None" = None, weeks: i
     if n_weeks <= 40:
         for r, c, v in zip(row[inside], col[inside], value[inside]):
             if v > 0:
-                ax.text(c, r, f"{int(v)}", ha="center", va="center", fontsize=7,
+                ax.text(c, r, f"{int(v)}", ha="center", va="center", fontsize=MIN_FONT_PT,
                         color="white" if v >= 2 else INK)
     if n_weeks <= 40:
         ax.set_aspect("equal")
-    mondays = days[::7]
-    starts = [(i, d) for i, d in enumerate(mondays) if i == 0 or d.month != mondays[i - 1].month]
+    starts = _month_starts(days, first)
     ax.set_xticks([i for i, _ in starts],
                   labels=[d.strftime("%b %Y") if (i == 0 or d.month == 1) else d.strftime("%b")
-                          for i, d in starts], fontsize=8.5)
+                          for i, d in starts], fontsize=MIN_FONT_PT)
     shown = counts[(counts.index >= monday)]
     gaps = [0]
     if len(counts) > 1:
