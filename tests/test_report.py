@@ -36,7 +36,10 @@ def sample_page() -> str:
 
 def test_report_has_every_section_in_order(sample_page):
     ids = re.findall(r'<section id="([a-z]+)"', sample_page)
-    assert ids == ["safety", "overview", "relief", "trends", "habits", "routine", "method"]
+    assert ids == ["summary", "overview", "relief", "trends", "habits", "routine", "method"]
+    # the summary holds the safety line (flags first, when there are any)
+    summary = sample_page[sample_page.index('<section id="summary"'):sample_page.index('<section id="overview"')]
+    assert 'id="safety"' in summary
 
 
 def test_report_is_self_contained(sample_page):

@@ -54,7 +54,7 @@ def report(
         def step(name: str) -> None:
             bar.update(task, description=name, completed=REPORT_STEPS.index(name))
 
-        page, parts = build_report(analysis, minutes=minutes, seed=seed, progress=step)
+        page, parts = build_report(analysis, minutes=minutes, seed=seed, progress=step, card=card)
         try:
             write_atomic(out, page)
         except OSError as exc:
@@ -65,7 +65,7 @@ def report(
             from stretchlog.report.card import save_card
 
             bar.update(task, description="Drawing the card")
-            card_path = save_card(parts["routine"], card)
+            card_path = save_card(parts["routine"], card, catalog=parts["catalog"])
         bar.update(task, description="Done", completed=len(REPORT_STEPS))
     console.print(f"Report: [bold]{out}[/] ({parts['n_charts']} charts). Open it in any web browser.", markup=True)
     if card_path is not None:

@@ -71,11 +71,12 @@ def routine(
     from stretchlog.routine.build import routine as make_routine
 
     # imports first: _load turns garbage collection back on once they are done
-    r = make_routine(_analysis(log, catalog, to_stderr=quiet), minutes=minutes, flare=flare, seed=seed)
+    an = _analysis(log, catalog, to_stderr=quiet)
+    r = make_routine(an, minutes=minutes, flare=flare, seed=seed)
     if fmt == "pdf":
         from stretchlog.report.card import save_card
 
-        path = save_card(r, out)
+        path = save_card(r, out, catalog=an.catalog)  # the person's own how-to lines too
         _console().print(f"Wrote the routine card to {path} (seed {r.seed}).")
         return
     if fmt == "table":

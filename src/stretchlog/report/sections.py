@@ -14,6 +14,7 @@ import base64
 import html
 import io
 import math
+import struct
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -21,12 +22,13 @@ import pandas as pd
 from stretchlog import plots
 from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
 from stretchlog.words import chance, number, plural, share_of
-from stretchlog.routine.text import duration, made_line, why
+from stretchlog.routine.text import ROLE_MARK, duration, made_line, marks_legend, why
 
 __all__ = [
     "DISCLAIMER",
     "esc",
     "paragraph",
+    "summary",
     "overview",
     "relief",
     "trends",
@@ -34,6 +36,8 @@ __all__ = [
     "routine",
     "method",
     "safety",
+    "png_size",
+    "CHART_DPI",
 ]
 
 DISCLAIMER = (
@@ -51,32 +55,62 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+#: Charts are drawn at this many dots per inch and shown at half their pixel size, so
+#: they stay sharp on high-density (2x) screens and when printed.
+CHART_DPI = 220
+_SCREEN_DPI = CHART_DPI / 2
+
+
 def _png(ax_or_axes) -> str:
-    """The figure of an Axes (or array of Axes) as a base64 PNG data URI; closes it."""
+    """The figure of an Axes (or array of Axes) as a base64 PNG data URI (2x); closes it."""
 
     ax = ax_or_axes.flat[0] if hasattr(ax_or_axes, "flat") else ax_or_axes
     fig = ax.figure
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches="tight", facecolor="white")
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _figure(uri: str, alt: str, caption: str) -> str:
+def png_size(uri: str) -> tuple[int, int]:
+    """Width and height in pixels of a PNG data URI (read from its header).
+
+    Examples
+    --------
+    >>> import base64, struct
+    >>> head = b"\\x89PNG\\r\\n\\x1a\\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 640, 480)
+    >>> png_size("data:image/png;base64," + base64.b64encode(head).decode())
+    (640, 480)
+    """
+    head = base64.b64decode(uri.split(",", 1)[1][:32])
+    return struct.unpack(">II", head[16:24])
+
+
+def _figure(uri: str, alt: str, caption: str, *, cls: str = "") -> str:
+    w, h = png_size(uri)
+    width, height = round(w * _SCREEN_DPI / CHART_DPI), round(h * _SCREEN_DPI / CHART_DPI)
+    klass = f' class="{cls}"' if cls else ""
     return (
-        f'<figure><img src="{uri}" alt="{esc(alt)}">'
+        f'<figure{klass}><img src="{uri}" alt="{esc(alt)}" width="{width}" height="{height}">'
         f"<figcaption>{esc(caption)}</figcaption></figure>"
     )
 
 
 def _table(headers: list[str], rows: list[list[object]], *, numeric: set[int] | None = None, cls: str = "") -> str:
+    """A table in a box of its own that scrolls sideways when the screen is narrower than it."""
     numeric = numeric or set()
     head = "".join(f"<th{' class=num' if i in numeric else ''}>{esc(h)}</th>" for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{esc(c)}</td>" for i, c in enumerate(r)) + "</tr>"
         for r in rows
     )
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<div class="scroll"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def _kv(rows: list[list[object]]) -> str:
+    """Label and value pairs (a definition list: the value goes under its label on a phone)."""
+    return '<dl class="kv">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>"
 
 
 def paragraph(text: str) -> str:
@@ -105,11 +139,11 @@ def overview(summary, ses: pd.DataFrame, charts: list[str]) -> str:
     if summary.mean_start_pain is not None:
         rows.append(["Pain (0-10)", f"{summary.mean_start_pain} at the start of a session on average, "
                                     f"{summary.mean_end_pain} at the end"])
-    out = ['<section id="overview"><h2>Your log at a glance</h2>', _table(["", ""], rows, cls="kv")]
+    out = ['<section id="overview"><h2>Your log at a glance</h2>', _kv(rows)]
     uri = _png(plots.habit_calendar(ses))
     charts.append(uri)
     out.append(_figure(uri, "Calendar of sessions per day",
-                       "Each square is a day; the darker, the more sessions. Gaps show breaks in the habit."))
+                       "Each square is a day; the darker, the more sessions. Gaps show breaks in the habit.", cls="calendar"))
     out.append("</section>")
     return "".join(out)
 
@@ -129,9 +163,10 @@ def relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: list
     if len(eff):
         uri = _png(plots.relief_forest(eff))
         charts.append(uri)
+        forest_at = len(out)  # the lasting-relief chart joins it here (side by side in print)
         out.append(_figure(uri, "Relief per bout for each stretch with 95% intervals",
                            "Dots are the estimates, lines the 95% intervals; right of the zero line means "
-                           "less pain. Stretches are in ranking order (by verdict, then by the relief each gives at least)."))
+                           "less pain. Stretches are in ranking order (by verdict, then by the relief each gives at least).", cls="half"))
         rows = []
         for r in eff.itertuples(index=False):
             has = not pd.isna(r.effect)
@@ -142,12 +177,13 @@ def relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: list
                 number(r.effect, 2, signed=True) if has else (
                     "cannot tell" if r.verdict == "cannot separate" else "not yet"),
                 f"{number(r.ci_low, 2, signed=True)} to {number(r.ci_high, 2, signed=True)}" if has else "",
+                number(r.cautious, 2, signed=True) if has else "",
                 chance(r.p_felt) if has else "",
                 int(r.n_bouts),
                 int(r.n_sessions),
             ])
-        out.append(_table(["Rank", "Stretch", "Verdict", "Relief per bout", "95% interval",
-                           "Chance you feel it", "Bouts", "Sessions"], rows, numeric={0, 3, 4, 5, 6, 7}))
+        out.append(_table(["Rank", "Stretch", "Verdict", "Relief per bout", "95% interval", "Relief at least",
+                           "Chance you feel it", "Bouts", "Sessions"], rows, numeric={0, 3, 4, 5, 6, 7, 8}))
         out.append(paragraph(
             f"Verdict: judged against the relief you would feel, {FELT_RELIEF:g} points a bout (a routine "
             f"of {BOUTS_PER_ROUTINE} such bouts makes the {MCID_POINTS:g}-point change people notice). "
@@ -155,7 +191,10 @@ def relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: list
             "that. No clear effect: the log cannot tell yet. Too small to feel: less than "
             f"{FELT_RELIEF:g} either way, however sure. Makes it worse / slightly worse: the pain surely "
             f"goes up after it. Chance you feel it: how likely the true relief is at least {FELT_RELIEF:g} "
-            "points a bout. Stretches are ranked by verdict, then by the relief each gives at least."
+            "points a bout. Relief at least: the relief per bout the stretch gives with 90% probability "
+            "(a cautious figure: a stretch needs steady results to score well). Stretches are ranked by "
+            "verdict, then by this figure, so a stretch with a higher best guess but a wider range can "
+            "rank lower."
         ))
     if len(report.groups):
         out.append("<h3>Stretches your log cannot tell apart</h3>")
@@ -169,9 +208,10 @@ def relief(report, lasting: pd.DataFrame, meaningful: pd.DataFrame, charts: list
     elif len(lasting) and len(eff):
         uri = _png(plots.relief_lasting(eff, lasting))
         charts.append(uri)
-        out.append(_figure(uri, "Immediate and lasting relief per stretch",
-                           "Circles: relief right after the stretch. Squares: how much lower the next "
-                           "session's starting pain was. Lasting relief is an association, not proof."))
+        out[forest_at] = ('<div class="pair">' + out[forest_at] + _figure(
+            uri, "Immediate and lasting relief per stretch",
+            "Circles: relief right after the stretch. Squares: how much lower the next "
+            "session's starting pain was. Lasting relief is an association, not proof.", cls="half") + "</div>")
     if len(meaningful):
         share = float(meaningful.iloc[0]["share_with"])
         if not math.isnan(share):
@@ -190,7 +230,7 @@ def trends(tr, ses: pd.DataFrame, curve: pd.DataFrame, charts: list[str]) -> str
     charts.append(uri)
     out.append(_figure(uri, "Pain at the start and end of each session over time",
                        "Each session's pain before and after stretching, with the weekly average. "
-                       "A change of 2 points or 30% is the smallest most people notice."))
+                       "A change of 2 points or 30% is the smallest most people notice.", cls="wide"))
     for line in _pain_lines(tr.pain):
         out.append(paragraph(line))
     table = tr.by_stretch_side
@@ -229,7 +269,7 @@ def trends(tr, ses: pd.DataFrame, curve: pd.DataFrame, charts: list[str]) -> str
         charts.append(uri)
         out.append(_figure(uri, "Tightness over time for each stretch",
                            "Points are your ratings, the line a smoothed curve; each panel's title gives "
-                           "the verdict."))
+                           "the verdict.", cls="tall"))
     nmw = tr.needs_more_work
     if len(nmw):
         out.append("<h3>Needs more work</h3>")
@@ -242,7 +282,7 @@ def trends(tr, ses: pd.DataFrame, curve: pd.DataFrame, charts: list[str]) -> str
         charts.append(uri)
         out.append(_figure(uri, "Left and right tightness for one-sided stretches",
                            "Each pair of dots compares your left and right side; an imbalance is flagged "
-                           "only when one side stays tighter through the log."))
+                           "only when one side stays tighter through the log.", cls="half"))
     out.append("</section>")
     return "".join(out)
 
@@ -266,15 +306,118 @@ def habits(hb) -> str:
     ]
     tod = hb.to_frame().iloc[0]
     rows.append(["Evening vs morning", f"{tod['time_of_day_verdict']}: {tod['time_of_day_why']}"])
-    out.append(_table(["", ""], rows, cls="kv"))
+    out.append(_kv(rows))
     out.append(paragraph("The guides advise stretching just before bed; this compares the relief of your "
                          "evening and morning sessions at the same starting pain."))
     out.append("</section>")
     return "".join(out)
 
 
-def routine(rt, charts: list[str]) -> str:
-    """The routine (a :class:`~stretchlog.routine.types.Routine`): its card, items and notes."""
+def _step(item) -> str:
+    """One stretch of the routine as a list item: name, mark, dose and time."""
+    mark = ROLE_MARK.get(item.role, "")
+    tag = f' <span class="mark">{esc(mark)}</span>' if mark else ""
+    return (f'<li value="{item.position}"><strong>{esc(item.name)}</strong>{tag} '
+            f'<span class="dose">{esc(item.dose)} &middot; {esc(duration(item.seconds))}</span></li>')
+
+
+def _steps(rt) -> str:
+    """The routine as an ordered list (second rounds after a line of their own)."""
+    first = [i for i in rt.items if i.round == 1]
+    again = [i for i in rt.items if i.round != 1]
+    out = '<ol class="steps">' + "".join(_step(i) for i in first) + "</ol>"
+    if again:
+        out += ('<p class="then">Then go back to the hard ones:</p><ol class="steps">'
+                + "".join(_step(i) for i in again) + "</ol>")
+    legend = marks_legend(rt)
+    if legend:
+        out += '<p class="small">' + esc("; ".join(f"[{m}] {t}" for m, t in legend)) + ".</p>"
+    return out
+
+
+def summary(rt, effects: pd.DataFrame, pain, flags, *, has_log: bool = True) -> str:
+    """The answer first: safety flags, today's routine, what works, and the pain trend.
+
+    Parameters
+    ----------
+    rt : Routine
+        Today's routine, the same object :func:`stretchlog.routine.build.routine` returns.
+    effects : DataFrame
+        The relief per stretch (:attr:`stretchlog.analysis.Analysis.effects`).
+    pain : PainOverTime or None
+        The pain trend of the log (:attr:`stretchlog.analysis.Analysis.pain`).
+    flags : sequence
+        The safety flags; each one's ``message`` is shown first, in a frame.
+    has_log : bool
+        False for a log with no bouts yet (no relief or trend to show).
+
+    Returns
+    -------
+    str
+        One ``<section id="summary">``.
+    """
+    out = ['<section id="summary"><h2>The answer first</h2>']
+    if flags:
+        items = "".join(f"<li>{esc(getattr(f, 'message', f))}</li>" for f in flags)
+        out.append('<div id="safety" class="flag" role="alert"><h3>Safety first</h3>'
+                   f"<ul>{items}</ul><p>{esc(DISCLAIMER)}</p></div>")
+    out.append('<div class="cols"><div class="today">')
+    out.append(f"<h3>Today: {esc(rt.title)}, about {esc(duration(rt.total_seconds))}</h3>")
+    if rt.items:
+        out.append(_steps(rt))
+    else:
+        out.append(paragraph("Nothing fits in this time: allow a few more minutes."))
+    if rt.relief_line:
+        out.append(f'<p class="small">{esc(rt.relief_line)}</p>')
+    elif rt.why_mode:
+        out.append(f'<p class="small">{esc(rt.why_mode)}</p>')
+    out.append('<p class="small noprint"><a href="#routine">Why each stretch, and what was left out</a></p>')
+    out.append('</div><div class="works">')
+    if has_log and len(effects):
+        eff = effects.sort_values("rank", na_position="last")
+        good = eff[eff["verdict"].isin(["helps", "may help"])].head(4)
+        bad = eff[eff["verdict"].astype(str).str.startswith("makes it")]
+        out.append("<h3>What works for you</h3>")
+        if len(good):
+            out.append("<ol>" + "".join(
+                f"<li><strong>{esc(r.name)}</strong>: {esc(r.verdict)}, about "
+                f"{esc(number(r.effect, 1))} points less pain a bout (at least {esc(number(r.cautious, 1))})</li>"
+                for r in good.itertuples(index=False)) + "</ol>")
+        else:
+            out.append(paragraph("No stretch clearly eases your pain yet: keep rating pain before and "
+                                 "after each stretch."))
+        if len(bad):
+            out.append(paragraph("Leave out: " + "; ".join(
+                f"{r.name} ({r.verdict}, about {number(-r.effect, 1)} points more pain a bout)"
+                for r in bad.itertuples(index=False)) + "."))
+        out.append('<p class="small noprint"><a href="#relief">Every stretch, with its range</a></p>')
+    if has_log and pain is not None:
+        out.append("<h3>Your pain over time</h3>")
+        out.append(paragraph(f"{pain.verdict.capitalize()}: {pain.why}."))
+        change = pain.change
+        if change is not None:
+            out.append(f'<p class="small">{esc(change.sentence)}</p>')
+    out.append("</div></div>")
+    if not flags:
+        out.append('<p id="safety" class="ok"><strong>Safety:</strong> nothing in your log calls for easing off '
+                   "or seeing a professional.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def routine(rt, charts: list[str], *, card: str | None = None) -> str:
+    """The routine (a :class:`~stretchlog.routine.types.Routine`) in detail: why each
+    stretch, the card, what was left out, and the notes.
+
+    Parameters
+    ----------
+    rt : Routine
+    charts : list of str
+        The card's chart URI is appended.
+    card : str, optional
+        The file name of the printable card written with the report; when given, the
+        page does not tell how to make one.
+    """
     out = ['<section id="routine"><h2>Your routine: what works first</h2>']
     out.append(paragraph(f"{rt.title}: takes about {duration(rt.total_seconds)}. "
                          f"{rt.source_line}. {made_line(rt)}"))
@@ -282,23 +425,22 @@ def routine(rt, charts: list[str]) -> str:
         out.append(paragraph(rt.why_mode))
     if rt.relief_line:
         out.append(f"<p><strong>{esc(rt.relief_line)}</strong></p>")
-    uri = _png(plots.routine_card(rt))
-    charts.append(uri)
-    out.append(_figure(uri, "Your routine as a card", "Print it with 'stretchlog routine LOG --format pdf'."))
     frame = rt.to_frame()
     if len(frame):
-        rows = []
-        for item, r in zip(rt.items, frame.to_dict("records")):
-            rows.append([r.get("name", ""), r.get("side", ""), r.get("dose", ""),
-                         f"{int(r.get('seconds', 0)) // 60}:{int(r.get('seconds', 0)) % 60:02d}",
-                         why(item)])
-        out.append(_table(["Stretch", "Side", "Hold x reps", "Time", "Why"], rows))
+        rows = [[item.position, item.name, why(item)] for item in rt.items]
+        out.append("<h3>Why each stretch is in it</h3>")
+        out.append(_table(["#", "Stretch", "Why (with the figures from your log)"], rows, numeric={0}))
     if rt.left_out:
         out.append("<h3>Left out</h3>" + _ul(f"{lo.name}: {lo.reason}" for lo in rt.left_out))
     if rt.rotation:
         out.append(paragraph(rt.rotation))
     if rt.notes:
         out.append(_ul(rt.notes))
+    uri = _png(plots.routine_card(rt))
+    charts.append(uri)
+    caption = ("Your routine as a card. The printable card was written with this report: "
+               f"{card}." if card else "Your routine as a card. Print it with 'stretchlog routine LOG --format pdf'.")
+    out.append(_figure(uri, "Your routine as a card", caption, cls="card"))
     out.append("</section>")
     return "".join(out)
 
