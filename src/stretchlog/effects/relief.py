@@ -250,7 +250,7 @@ def relief_report(
     unit = bouts["stretch_id"].astype("str")
     if by_side:
         unit = unit + "|" + side
-    d = build_design(bouts, unit, t.segments)
+    d = build_design(bouts, unit, t.segments, censor=not by_side)
     if len(d.y) == 0:
         return _all_at_floor(bouts, unit, d, t.names, cols, by_side)
     an = analyse(d)
