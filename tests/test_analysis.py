@@ -141,9 +141,9 @@ def test_one_question_one_answer_on_every_surface(imbalanced_log, tmp_path):
     for row in effects["effects"][:3]:
         assert f"{row['effect']:+.2f}" in page
     full = _cli_json("routine", log, "--format", "json", "--seed", "1")
-    section = page[page.index('<section id="routine"'):]
-    section = section[: section.index("</section>")]
-    shown = re.findall(r"<tr><td>([^<]+)</td><td>(?:each side|both|left|right)", section)
+    section = page[page.index('<section id="summary"'):]
+    section = section[: section.index("</ol>")]  # today's routine, first on the page
+    shown = re.findall(r'<li value="\d+"><strong>([^<]+)</strong>', section)
     assert [i["name"] for i in full["items"]] == shown
 
 

@@ -394,9 +394,9 @@ def test_cli_table_on_the_sample(effects_app):
         "Relief",
         "Likely range",
         "Verdict",
-        "Chance you",
+        "Feel it",
         "would feel",
-        "Order: by verdict",
+        "--explain",
         "not a diagnosis",
         "Reclining hip",
         "makes it worse",
@@ -404,6 +404,8 @@ def test_cli_table_on_the_sample(effects_app):
         assert phrase in out, phrase
     first = next(line for line in out.splitlines() if line.strip().startswith("1 ") and "warning" not in line)
     assert "Reclining hip" in first
+    explained = _run(effects_app, SAMPLE, "--explain").output
+    assert "Order: by verdict" in explained
 
 
 def test_cli_cannot_separate_and_by_side(effects_app, write):

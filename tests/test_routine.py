@@ -580,3 +580,18 @@ def test_cli_module_imports_stay_light():
             "print(any(m in sys.modules for m in ('pandas', 'matplotlib', 'rich', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_second_round_repeats_the_first_rounds_dose():
+    from stretchlog.log.errors import StretchlogWarning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StretchlogWarning)
+        an = analyse(SAMPLE, today=TODAY)
+    r = routine(an, minutes=30)
+    first = {i.stretch: (i.hold_s, i.reps) for i in r.items if i.round == 1}
+    again = [i for i in r.items if i.round == 2]
+    assert again, "the sample has stretches that need more work"
+    for i in again:
+        assert (i.hold_s, i.reps) == first[i.stretch], i

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stretchlog.routine.text import ROLE_MARK, duration, made_line, marks_legend, short_reason
+from stretchlog.routine.text import ROLE_MARK, duration, made_line, marks_legend, short_dose, short_reason
 from stretchlog.routine.types import DISCLAIMER, Routine, RoutineItem
 from stretchlog.words import joined
 
@@ -516,6 +516,9 @@ def _notes(routine: Routine) -> list[str]:
         out.append("; ".join(parts) + ".")
     if routine.mode == "starting point":
         out.append("Keep learning: rate your pain (0-10) just before and just after each stretch.")
+    doses = _dose_notes(routine)
+    if doses:
+        out.append("Doses: " + "; ".join(doses) + ".")
     if routine.left_out:
         out.append("Leave out: " + "; ".join(f"{x.name} ({_first_clause(x.reason)})" for x in routine.left_out)
                    + ".")
@@ -525,6 +528,18 @@ def _notes(routine: Routine) -> list[str]:
     else:
         out.append("Next: when the pain has settled, do your full routine.")
     return out
+
+
+def _dose_notes(routine: Routine) -> list[str]:
+    """Each dose's reason in a few words, stretches with the same reason together:
+    ``"shorter than usual (longer holds added nothing clear) for #1, #2"`` (by the card's numbers)."""
+    groups: dict[str, list[str]] = {}
+    for i in routine.items:
+        if i.round == 1 and i.dose_why:
+            groups.setdefault(short_dose(i), []).append(f"#{i.position}")
+    if len(groups) == 1:
+        return [f"{next(iter(groups))} for all"] if len(routine.items) > 1 else [next(iter(groups))]
+    return [f"{why} for {', '.join(where)}" for why, where in groups.items()]
 
 
 def _first_clause(reason: str) -> str:

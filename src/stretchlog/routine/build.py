@@ -597,6 +597,14 @@ def _extra_rounds(chosen: list[RoutineItem], tried: dict[str, _Stretch], tr: Rou
     needs = _needs(tr)
     done = {(i.stretch, i.side) for i in chosen if i.round == 2}
     main = [i for i in chosen if i.role in ("works", "may help")]
+
+    def same_dose(item: RoutineItem) -> plan.Dose:
+        """A second round repeats the first round's dose."""
+        d = tried[item.stretch].dose
+        return replace(d, hold_s=item.hold_s, reps=item.reps, source=item.dose_from, why=item.dose_why,
+                       shift=item.gain, gain=0.0)
+
+    first_round = {i.stretch: i for i in main}
     for item in main:
         s = tried[item.stretch]
         if s.sid not in needs:
@@ -606,16 +614,17 @@ def _extra_rounds(chosen: list[RoutineItem], tried: dict[str, _Stretch], tr: Rou
         where = f" ({side} side)" if side else ""
         key = (s.sid, side or item.side)
         if key not in done and add(_item(s, "extra round", f"second round{where}: {reason}; the guides say "
-                                         "to repeat the stretches that were hard", side=side, rnd=2)):
+                                         "to repeat the stretches that were hard", side=side, rnd=2,
+                                         dose=same_dose(item))):
             done.add(key)
     for imb in tr.imbalances:
         s = tried.get(imb.stretch)
         if s is None or not s.dose.sided or (s.sid, imb.side) in done:
             continue
-        if any(i.stretch == s.sid for i in main):
+        if s.sid in first_round:
             msg = imb.message or f"your {imb.side} side is tighter"
             if add(_item(s, "weaker side", f"extra round on the {imb.side} side only: {msg}", side=imb.side,
-                         rnd=2)):
+                         rnd=2, dose=same_dose(first_round[s.sid]))):
                 done.add((s.sid, imb.side))
 
 

@@ -89,16 +89,16 @@ def short_dose(i: "RoutineItem") -> str:
     >>> i = RoutineItem(1, "pigeon-pose", "Pigeon pose", "works", "each side", 20, 2, 105, "your log", 0.5, 0.2,
     ...                 0.8, 0.99, 40, 20, "strong", "", dose_why="shorter than your usual 30 s x 3: ...")
     >>> short_dose(i)
-    'shorter than usual; longer added nothing clear'
+    'shorter than usual (longer holds added nothing clear)'
     """
     why = i.dose_why
     if i.dose_from == "shortened":
         return "shortened to fit"
     if why.startswith("shorter"):
-        return ("shorter than usual; longer did worse" if "did worse" in why
-                else "shorter than usual; longer added nothing clear")
+        return ("shorter than usual (longer holds did worse)" if "did worse" in why
+                else "shorter than usual (longer holds added nothing clear)")
     if why.startswith("longer"):
-        return "longer than usual; longer eased more"
+        return "longer than usual (longer holds eased more)"
     if why == "a short try":
         return "a short try"
     if i.dose_from == "the guides":

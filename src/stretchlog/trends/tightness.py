@@ -124,7 +124,7 @@ def stretch_info(bouts: pd.DataFrame, catalog: Catalog | None = None) -> pd.Data
     >>> from stretchlog import read_log
     >>> b = read_log(io.StringIO("date,stretch,hold_s,pain_before,pain_after,tightness\\n2026-11-01,pigeon,45,5,4,6\\n"))
     >>> stretch_info(b).loc["pigeon-pose", ["name", "muscle_group"]].tolist()
-    ['Pigeon pose', 'glutes and hip rotators']
+    ['Pigeon pose', 'buttock muscles (glutes and hip rotators)']
     """
     cat = catalog if catalog is not None else load_catalog()
     first = bouts.drop_duplicates("stretch_id")[["stretch_id", "stretch"]]
