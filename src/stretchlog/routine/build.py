@@ -26,7 +26,7 @@ from stretchlog.routine import plan
 from stretchlog.routine.inputs import RoutineEffects, RoutineTrends, effect_inputs, trend_inputs
 from stretchlog.routine.text import duration
 from stretchlog.routine.types import LeftOut, Routine, RoutineItem
-from stretchlog.words import plural, points
+from stretchlog.words import plural, points, signed
 
 __all__ = ["routine", "build_routine", "default_seed"]
 
@@ -184,7 +184,7 @@ def _relief_text(s: _Stretch) -> str:
                 f"(at least {s.ci_low:.1f}) but maybe less than the {FELT_RELIEF:g} you would feel, {base}")
     else:
         text = (f"may ease pain by about {points(s.effect)} per bout, but could be none "
-                f"(95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f}), {base}")
+                f"(95% interval {signed(s.ci_low)} to {signed(s.ci_high)}), {base}")
     return text + (f"; {s.side_note}" if s.side_note else "")
 
 
@@ -211,7 +211,7 @@ def _experiment_reason(s: _Stretch, chance: float, n: int) -> str:
         why = "its relief cannot be told apart from another stretch's yet"
     elif s.evidence in _KNOWN:
         why = (f"no clear effect yet after {plural(s.n_bouts, 'bout')} (95% interval "
-               f"{s.ci_low:+.1f} to {s.ci_high:+.1f} points per bout)")
+               f"{signed(s.ci_low)} to {signed(s.ci_high)} points per bout)")
     else:
         why = f"too little data so far ({plural(s.n_bouts, 'bout')})"
     how = (f"picked today from {n} that fit, the more promising ones more often ({chance:.0%} chance)"
@@ -333,7 +333,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
             left_out.append(LeftOut(s.sid, s.name, f"safety flag: {flagged[s.sid]}"))
         elif s.harmful:
             left_out.append(LeftOut(s.sid, s.name, f"makes your pain worse: about {points(s.effect)} more per bout "
-                                    f"(95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f}, {s.n_bouts} bouts); "
+                                    f"(95% interval {signed(s.ci_low)} to {signed(s.ci_high)}, {s.n_bouts} bouts); "
                                     "never stretch into pain"))
         else:
             continue
@@ -345,12 +345,12 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
     dropped = set()
     for s in usable:
         if s.known and s.verdict == "too small to feel":
-            left_out.append(LeftOut(s.sid, s.name, f"its relief is too small to feel (about {s.effect:+.1f} points "
-                                    f"per bout, 95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f}; one you "
+            left_out.append(LeftOut(s.sid, s.name, f"its relief is too small to feel (about {signed(s.effect)} points "
+                                    f"per bout, 95% interval {signed(s.ci_low)} to {signed(s.ci_high)}; one you "
                                     f"would feel is {FELT_RELIEF:g} or more)"))
         elif s.known and s.effect <= 0 and s.evidence in _KNOWN and s.verdict == "no clear effect":
-            left_out.append(LeftOut(s.sid, s.name, f"no sign it eases your pain (about {s.effect:+.1f} points "
-                                    f"per bout, 95% interval {s.ci_low:+.1f} to {s.ci_high:+.1f})"))
+            left_out.append(LeftOut(s.sid, s.name, f"no sign it eases your pain (about {signed(s.effect)} points "
+                                    f"per bout, 95% interval {signed(s.ci_low)} to {signed(s.ci_high)})"))
         else:
             continue
         dropped.add(s.sid)
@@ -360,8 +360,8 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
         if (s.sid not in dropped and not s.proven and s.known and s.evidence in _KNOWN
                 and s.verdict == "no clear effect" and s.effect < FELT_RELIEF):
             left_out.append(LeftOut(s.sid, s.name, f"no clear effect after {plural(s.n_bouts, 'bout')} "
-                                    f"(about {s.effect:+.1f} points per bout, 95% interval {s.ci_low:+.1f} to "
-                                    f"{s.ci_high:+.1f}): likely too little to feel, so not tried again for now"))
+                                    f"(about {signed(s.effect)} points per bout, 95% interval {signed(s.ci_low)} to "
+                                    f"{signed(s.ci_high)}): likely too little to feel, so not tried again for now"))
             dropped.add(s.sid)
     unknown = [s for s in usable if not s.proven and s.sid not in dropped]
     newcomer = empty or n_sessions < MIN_SESSIONS or not any(s.evidence in _KNOWN for s in usable)
