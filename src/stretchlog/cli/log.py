@@ -407,5 +407,5 @@ def import_sheet(
         _report_error(exc, log)
         return
     n_s = len(result.sessions)
-    console.print(f"Read {plural(n_s, 'session')} ({len(rows)} bouts) from {_escape(str(sheet))}.")
-    _print_done(console, result, log, what=f"{plural(n_s, 'session')} ({len(rows)} bouts)")
+    console.print(f"Read {plural(n_s, 'session')} ({plural(len(rows), 'bout')}) from {_escape(str(sheet))}.")
+    _print_done(console, result, log, what=f"{plural(n_s, 'session')} ({plural(len(rows), 'bout')})")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from stretchlog.entry.errors import AppendError
 from stretchlog.entry.quicklog import Bout, QuickFormError, Session
+from stretchlog.words import plural
 from stretchlog.entry.rows import (
     BOM,
     FileStyle,
@@ -266,7 +267,7 @@ def plan_append(
     mixed = after.bouts["session_id"].isin(new_ids) & ~new_mask
     if mixed.any() or len(new_ids) != len(sessions):
         raise AppendError(
-            f"{name}: the new bouts would not read back as {len(sessions)} session(s) of their own (they would "
+            f"{name}: the new bouts would not read back as {plural(len(sessions), 'session')} of their own (they would "
             f"merge with {_fmt_rows(after.bouts.loc[mixed, 'row'].tolist()) or 'each other'}); nothing was written. "
             "Give the session its own date and time.",
             kind="duplicate-session",

@@ -36,7 +36,7 @@ from stretchlog.plots.style import (
     truthy,
     verdict_style,
 )
-from stretchlog.words import signed_label
+from stretchlog.words import plural, signed_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -205,7 +205,7 @@ def relief_forest(effects: pd.DataFrame, *, ax: "Axes | None" = None,
         if str(verdict[i]) in VERDICT_STYLE:  # the verdict in words (the tables give the bouts)
             text = f"{verdict[i]}: {text}"
         elif np.isfinite(n_bouts[i]):
-            text += f", {int(n_bouts[i])} bouts"
+            text += f", {plural(int(n_bouts[i]), 'bout')}"
         if worse and str(verdict[i]) not in VERDICT_STYLE:
             text += ": worse"
         _right_text(ax, i, text, warn=worse)

@@ -30,6 +30,7 @@ from stretchlog.log.catalog import Catalog
 from stretchlog.report import sections
 from stretchlog.report.sections import DISCLAIMER, esc
 from stretchlog.routine.build import routine
+from stretchlog.words import plural
 
 __all__ = ["ReportResult", "build_report", "write_report", "write_atomic", "REPORT_STEPS"]
 
@@ -225,7 +226,7 @@ def build_report(
         "</header><main>"
         + main
         + "</main><footer><p>"
-        + esc(f"stretchlog {__version__} · input {name} ({summary.n_bouts} bouts, {span}) · made {made}. ")
+        + esc(f"stretchlog {__version__} · input {name} ({plural(summary.n_bouts, 'bout')}, {span}) · made {made}. ")
         + esc(DISCLAIMER)
         + "</p></footer></body></html>\n"
     )

@@ -132,7 +132,7 @@ def overview(summary, ses: pd.DataFrame, charts: list[str]) -> str:
         ["Sessions", summary.sessions_line],
         ["Bouts (one row of the log each)", f"{summary.n_bouts}, {summary.n_stretches} different stretches"
                                             + (f" ({summary.n_custom} of your own)" if summary.n_custom else "")],
-        ["How pain was rated", ", ".join(f"{k}: {v} sessions" for k, v in summary.styles.items())],
+        ["How pain was rated", ", ".join(f"{k}: {plural(v, 'session')}" for k, v in summary.styles.items())],
         ["Pain segments", f"{summary.n_segments}, of which {summary.n_single_bout_segments} hold a single bout"],
         ["Time of day", ", ".join(f"{k} {v}" for k, v in summary.times_of_day.items())],
     ]

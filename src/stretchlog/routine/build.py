@@ -333,7 +333,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
             left_out.append(LeftOut(s.sid, s.name, f"safety flag: {flagged[s.sid]}"))
         elif s.harmful:
             left_out.append(LeftOut(s.sid, s.name, f"makes your pain worse: about {points(s.effect)} more per bout "
-                                    f"(95% interval {signed(s.ci_low)} to {signed(s.ci_high)}, {s.n_bouts} bouts); "
+                                    f"(95% interval {signed(s.ci_low)} to {signed(s.ci_high)}, {plural(s.n_bouts, 'bout')}); "
                                     "never stretch into pain"))
         else:
             continue

@@ -8,6 +8,8 @@ table is drawn by :mod:`stretchlog.cli.routine` and the printable card by
 from __future__ import annotations
 
 import math
+
+from stretchlog.words import plural
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,7 +112,7 @@ def short_reason(i: "RoutineItem") -> str:
     """An item's reason in a few words, with its figure (the card, the terminal table)."""
     if i.role == "works":
         ev = f", {i.evidence} evidence" if i.evidence in ("strong", "some") else ""
-        return f"helps: ~{i.effect:.1f} points/bout ({i.n_bouts} bouts{ev})"
+        return f"helps: ~{i.effect:.1f} points/bout ({plural(i.n_bouts, 'bout')}{ev})"
     if i.role == "may help":
         return f"may help: ~{i.effect:.1f} points/bout, maybe too little to feel"
     if i.role == "experiment":

@@ -35,7 +35,7 @@ from stretchlog.log.catalog import Catalog
 from stretchlog.model.tables import LogTables, tables_of
 from stretchlog.trends.fit import day_numbers, fit_trend
 from stretchlog.trends.sides import single_bout_relief
-from stretchlog.words import iso_day, signed
+from stretchlog.words import iso_day, plural, signed
 
 __all__ = [
     "DISCLAIMER",
@@ -138,8 +138,8 @@ def _high_pain(ses: pd.DataFrame) -> list[SafetyFlag]:
         ongoing = rid[i] == last_run
         days = (r["last"].normalize() - r["first"].normalize()).days + 1
         message = (
-            f"Every session from {iso_day(r['first'])} to {iso_day(r['last'])} ({int(r['n'])} sessions over "
-            f"{days} days) started with pain of {HIGH_PAIN:g} or more (up to {r['peak']:g})"
+            f"Every session from {iso_day(r['first'])} to {iso_day(r['last'])} ({plural(int(r['n']), 'session')} over "
+            f"{plural(days, 'day')}) started with pain of {HIGH_PAIN:g} or more (up to {r['peak']:g})"
             + (", and it is still that high in your latest session." if ongoing else ".")
         )
         if ongoing:
@@ -242,7 +242,7 @@ def _raised(t: LogTables) -> list[SafetyFlag]:
         except KeyError:
             name = str(typed.get(sid, sid))
         message = (
-            f"{name} raised your pain by a point or more in {int(r['up'])} of its last {int(r['n'])} bouts "
+            f"{name} raised your pain by a point or more in {int(r['up'])} of its last {plural(int(r['n']), 'bout')} "
             f"with a reading just before and after it (between {iso_day(r['first'])} and {iso_day(r['last'])}; "
             f"{-r['mean']:.1f} points more pain on average)."
         )
