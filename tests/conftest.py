@@ -56,3 +56,33 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+def headless_chrome(window: str, *, console_log: bool = False):
+    """A headless Chromium driven by chromedriver (Debian's packages), for the report tests.
+
+    Skips the test when the packages are missing, and fails under CI, which must
+    install them (see .ci/run). The caller quits the driver.
+    """
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium and chromium-driver (see .ci/run)")
+        pytest.skip("Debian packages chromium and chromium-driver are not installed")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic", f"--window-size={window}",
+    ):
+        opts.add_argument(flag)
+    if console_log:
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(executable_path=chromedriver), options=opts)
+

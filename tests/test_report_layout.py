@@ -4,19 +4,15 @@ phone's or a laptop's width, sharp charts, and a printed length a clinician will
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 import warnings
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, headless_chrome
 from stretchlog.log.errors import StretchlogWarning
 from stretchlog.report.html import write_report
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 #: Printed pages of the sample's report, on Letter and on A4.
 MAX_PRINTED_PAGES = 6
 PAPERS = {"Letter": (8.5, 11.0), "A4": (8.27, 11.69)}
@@ -26,21 +22,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Debian's chromium and chromium-driver (see .ci/run)")
-        pytest.skip("Debian packages chromium and chromium-driver are not installed")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-quic", "--window-size=1280,900",
-    ):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+    driver = headless_chrome("1280,900")
     yield driver
     driver.quit()
 
