@@ -13,6 +13,7 @@ import hashlib
 import math
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -112,11 +113,6 @@ class _Stretch:
     def thrifty(self) -> plan.Dose:
         """The dose with the most conservative relief per minute (the best value first)."""
         return max(self.doses, key=lambda d: (self.value(d) / self.seconds_at(d), -self.seconds_at(d)))
-
-    @property
-    def strongest(self) -> plan.Dose:
-        """The dose with the most conservative relief (for a flare), the shorter on a tie."""
-        return max(self.doses, key=lambda d: (round(self.value(d), 9), -self.seconds_at(d)))
 
 
 def _finite(v: Any, default: float = _NAN) -> float:
@@ -407,10 +403,16 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
             add_experiments(min(cap, budget - used))
         _extra_rounds(chosen, tried, tr, add)
         in_routine = {i.stretch for i in chosen if i.round == 1}
-        left_out += _left_for_time([s for s in proven if s.sid not in in_routine], minutes,
-                                   (bouts, eff, tr, cat, today, seed) if look_ahead else None)
-        notes += _learning_note(explore, exps, has_candidates, n_strong, budget, minutes,
-                                (bouts, eff, tr, cat, today, seed) if look_ahead else None)
+
+        @lru_cache(maxsize=None)
+        def longer(m: float) -> Routine:
+            """The full routine of ``m`` minutes (built once, for both notes below)."""
+            return build_from(bouts, eff, tr, catalog=cat, today=today, minutes=m, flare=False, seed=seed,
+                              look_ahead=False)
+
+        ahead = [(m, longer) for m in LONGER_BUDGETS if m > minutes] if look_ahead else []
+        left_out += _left_for_time([s for s in proven if s.sid not in in_routine], ahead)
+        notes += _learning_note(explore, exps, has_candidates, n_strong, budget, ahead)
     else:
         seq = plan.starting_sequence(cat, budget, excluded)
         pool = {**never, **{s.sid: s for s in usable}}
@@ -516,24 +518,14 @@ def _flare(proven: list[_Stretch], cat: Catalog, budget: float, add, left, left_
                                 f"{_relief_text(s)}"))
 
 
-def _left_for_time(missing: list[_Stretch], minutes: float, again) -> list[LeftOut]:
-    """Why each proven stretch not in the routine is missing, and the longer routine it is in."""
+def _left_for_time(missing: list[_Stretch], ahead) -> list[LeftOut]:
+    """Why each proven stretch not in the routine is missing, and the shortest longer
+    routine it is in (``ahead``: (minutes, builder) pairs, shortest first)."""
     out = []
-    longer: dict[float, set[str]] = {}
     for s in sorted(missing, key=lambda s: -s.value(s.thrifty)):
-        where = ""
-        if again is not None:
-            for m in LONGER_BUDGETS:
-                if m <= minutes:
-                    continue
-                if m not in longer:
-                    bouts, eff, tr, cat, today, seed = again
-                    r = build_from(bouts, eff, tr, catalog=cat, today=today, minutes=m, flare=False, seed=seed,
-                                   look_ahead=False)
-                    longer[m] = {i.stretch for i in r.items if i.round == 1 and i.role != "experiment"}
-                if s.sid in longer[m]:
-                    where = f"; in the {m:g}-minute routine"
-                    break
+        where = next((f"; in the {m:g}-minute routine" for m, build in ahead
+                      if any(i.stretch == s.sid and i.round == 1 and i.role != "experiment"
+                             for i in build(m).items)), "")
         d = s.thrifty
         out.append(LeftOut(s.sid, s.name, f"left out for time: {duration(s.seconds_at(d))} at "
                            f"{d.hold_s} s x {d.reps}{where}; {_relief_text(s)}"))
@@ -541,7 +533,7 @@ def _left_for_time(missing: list[_Stretch], minutes: float, again) -> list[LeftO
 
 
 def _learning_note(explore: plan.Exploration, exps, has_candidates: bool, n_strong: int, budget: float,
-                   minutes: float, again) -> list[str]:
+                   ahead) -> list[str]:
     """One sentence on how much of the time goes to trying stretches, and why."""
     if not has_candidates or not explore.slots:
         return []
@@ -556,17 +548,8 @@ def _learning_note(explore: plan.Exploration, exps, has_candidates: bool, n_stro
         what = "one stretch" if len(exps) == 1 else plural(len(exps), "stretch", "stretches")
         return [f"Trying {what}: {duration(spent)} of {duration(budget)} ({spent / budget:.0%}; at most "
                 f"{explore.share:.0%}): {why}."]
-    where = ""
-    if again is not None:
-        bouts, eff, tr, cat, today, seed = again
-        for m in LONGER_BUDGETS:
-            if m <= minutes:
-                continue
-            r = build_from(bouts, eff, tr, catalog=cat, today=today, minutes=m, flare=False, seed=seed,
-                           look_ahead=False)
-            if r.experiments:
-                where = f"; the {m:g}-minute routine has room for one"
-                break
+    where = next((f"; the {m:g}-minute routine has room for one" for m, build in ahead if build(m).experiments),
+                 "")
     return [f"No stretch to try today: {plural(n_strong, 'stretch', 'stretches')} in your log work with strong "
             f"evidence, and the time is better spent on them{where}."]
 

@@ -135,11 +135,6 @@ def logged_doses(bouts: pd.DataFrame, catalog: Catalog) -> dict[str, Logged]:
     return out
 
 
-def usual_dose(logged: Logged) -> Dose:
-    """The median hold and reps of the person's bouts."""
-    return Dose(logged.hold_usual, logged.reps_usual, logged.sided, "your usual")
-
-
 def catalog_dose(catalog: Catalog, sid: str, why: str = "") -> Dose:
     s = catalog.get(sid)
     return Dose(int(s.hold_s), int(s.reps), bool(s.sided), "the guides", why)
