@@ -290,11 +290,11 @@ def _uncensor(d: Design, cols: list[int], a: float, b: float) -> np.ndarray:
     if cens is None or not cens.any() or len(cols) == 0:
         return y
     A = d.A[:, cols]
+    Aw = whiten(d, A, a, b)  # whitening is linear: only the relief changes between rounds
     sd = np.sqrt(2.0 * a + d.n_bouts * b)[cens]
     low = d.y[cens]
     for _ in range(50):
-        W = whiten(d, np.column_stack([y, A]), a, b)
-        coef = least_squares(W[:, 1:], W[:, 0]).coef
+        coef = least_squares(Aw, whiten(d, y[:, None], a, b)[:, 0]).coef
         mu = (A @ coef)[cens]
         z = (low - mu) / sd
         mills = np.exp(stats.norm.logpdf(z) - stats.norm.logsf(z))
