@@ -39,6 +39,7 @@ from stretchlog.effects.meaningful import meaningful_sessions
 from stretchlog.effects.relief import ReliefReport, relief_report
 from stretchlog.effects.tables import SIDE_COLUMNS, empty
 from stretchlog.effects.verdicts import ranks
+from stretchlog.experiment import ExperimentResult, Plan, analyse_experiment, plan_path, read_plan
 from stretchlog.log.catalog import Catalog, load_catalog
 from stretchlog.log.reader import LoadedLog, load_log, to_csv_text
 from stretchlog.model.summary import LogSummary, summarise
@@ -225,6 +226,32 @@ class Analysis:
         return self._curves[by]
 
     # ----------------------------------------------------------------- parts of the layers above
+
+    # ----------------------------------------------------------------- self-experiment
+
+    @cached_property
+    def plan(self) -> Plan | None:
+        """The self-experiment plan beside the log (``LOG.plan.csv``), or None.
+
+        Raises :class:`~stretchlog.experiment.PlanError` for a plan file that breaks
+        its format (never silently ignored).
+        """
+        path = plan_path(self.source) if self.source and not self.source.startswith("<") else None
+        if path is None or not path.is_file():
+            return None
+        return read_plan(path)
+
+    def experiment_for(self, plan: Plan) -> ExperimentResult:
+        """The answer of ``plan`` on this log (kept per plan)."""
+        key = ("experiment", plan.kind, plan.a, plan.b, plan.seed, plan.start, plan.n_days)
+        return self.memo(
+            key, lambda: analyse_experiment(plan, self.bouts, self.sessions, self.today)
+        )
+
+    @property
+    def experiment(self) -> ExperimentResult | None:
+        """The answer of the plan beside the log so far, or None without a plan."""
+        return None if self.plan is None else self.experiment_for(self.plan)
 
     def memo(self, key: tuple, compute):
         """A part of a layer above (a routine, say), computed once per ``key`` and kept.
