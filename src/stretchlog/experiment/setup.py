@@ -51,7 +51,8 @@ class Proposal:
         """What the plan can find, in words."""
         if self.preview is None:
             return [self.noise_missing]
-        return self.preview.sentences(self.plan.weeks)
+        w = self.plan.weeks
+        return self.preview.sentences(None if w == self.preview.weeks else w)
 
 
 def default_plan_seed(today: date, kind: str, values: tuple[str, ...]) -> int:
