@@ -127,8 +127,47 @@ def truth_json(truth) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
+#: The sample self-experiment: reclining hip vs seated hip stretch, eight weeks on Mon-Sat.
+EXPERIMENT_SEED = 20261005
+#: Its true difference in a session's relief (reclining hip minus seated hip, points).
+EXPERIMENT_DIFFERENCE = 1.2
+
+
+def make_experiment():
+    """The sample plan and a log that follows it (15% of days missed, 5% swapped)."""
+    from datetime import date
+
+    from stretchlog.experiment import Option, make_plan
+    from stretchlog.testing.experiment import simulate_experiment
+
+    plan = make_plan(
+        "compare",
+        Option("A", "reclining-hip-stretch", "Reclining hip stretch"),
+        Option("B", "seated-hip-stretch", "Seated hip stretch"),
+        start=date(2026, 10, 5),
+        weeks=8,
+        weekdays=(0, 1, 2, 3, 4, 5),
+        design="pairs",
+        seed=EXPERIMENT_SEED,
+    )
+    sim = simulate_experiment(
+        plan, EXPERIMENT_DIFFERENCE, seed=EXPERIMENT_SEED, miss=0.15, swap=0.05,
+        names={"reclining-hip-stretch": "reclining hip", "seated-hip-stretch": "seated hip stretch"},
+    )
+    return plan, sim
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    from stretchlog.experiment import write_plan
+
+    plan, sim = make_experiment()
+    (OUT / "experiment-log.csv").write_text(sim.csv, encoding="utf-8", newline="\n")
+    write_plan(plan, OUT / "experiment-log.plan.csv", replace=True)
+    print(
+        f"wrote {OUT / 'experiment-log.csv'} and its plan: {plan.n_days} planned days, "
+        f"{sim.missed} missed, {sim.swapped} swapped"
+    )
     log = make_sample()
     log.to_csv(OUT / "stretch-log.csv")
     (OUT / "stretch-log-truth.json").write_text(

@@ -409,10 +409,14 @@ def _headline(plan: Plan, verdict: str, est: float, lo: float, hi: float, level:
             f"points a session you would feel.{extra}"
         )
     if verdict == "not sure yet":
+        if lo < -felt and hi > felt:
+            holds = "still holds a difference you would feel either way"
+        else:
+            side = a if hi > felt else b
+            holds = f"runs from no difference to one you would feel in favour of {side}"
         return (
             f"Not sure yet whether {a} or {b} gives more relief: the {pct} interval "
-            f"({_pts(lo)} to {_pts(hi)} points a session, A minus B) still holds a difference "
-            "you would feel either way."
+            f"({_pts(lo)} to {_pts(hi)} points a session, A minus B) {holds}."
         )
     return ""
 
@@ -576,11 +580,8 @@ def analyse_experiment(
         headline = _headline(plan, verdict, est, fig["ci_low"], fig["ci_high"], level, felt)
         if interim:
             headline = (
-                f"So far (interim look, {plural(int(past.sum()), 'day')} of {len(days)} passed): "
-                + headline[0].lower() + headline[1:]
-                if verdict not in ("not sure yet",) else
-                f"So far (interim look, {plural(int(past.sum()), 'day')} of {len(days)} passed): "
-                + headline
+                f"So far (interim look, {int(past.sum())} of {plural(len(days), 'planned day')} "
+                f"passed): {headline}"
             )
             notes.append(
                 f"Interim: the interval is a {100 * level:.1f}% one, wider than the final 95%, so that "
