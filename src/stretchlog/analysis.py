@@ -292,7 +292,18 @@ class Analysis:
             "dose": records(self.dose),
             "meaningful": records(self.meaningful),
             "trends": {name: records(frame) for name, frame in self.trends.tables().items()},
+            "experiment": self._experiment_dict(),
         }
+
+    def _experiment_dict(self) -> dict[str, Any] | None:
+        """The self-experiment beside the log, or None (a broken plan file: its problems)."""
+        from stretchlog.experiment import PlanError
+
+        try:
+            result = self.experiment
+        except PlanError as exc:
+            return {"error": [str(p) for p in exc.problems]}
+        return None if result is None else result.to_dict()
 
 
 def _one_answer(by_side: pd.DataFrame, per_stretch: pd.DataFrame) -> pd.DataFrame:

@@ -24,7 +24,14 @@ from stretchlog.effects.verdicts import relief_verdicts
 from stretchlog.log.catalog import Catalog
 from stretchlog.model.thresholds import FELT_RELIEF, MCID_POINTS, MCID_SHARE
 from stretchlog.routine import plan
-from stretchlog.routine.inputs import RoutineEffects, RoutineTrends, effect_inputs, trend_inputs
+from stretchlog.routine.inputs import (
+    RoutineEffects,
+    RoutineExperiment,
+    RoutineTrends,
+    effect_inputs,
+    experiment_input,
+    trend_inputs,
+)
 from stretchlog.routine.text import duration
 from stretchlog.routine.types import LeftOut, Routine, RoutineItem
 from stretchlog.words import plural, points, signed
@@ -296,16 +303,19 @@ def build(an: Analysis, *, minutes: float, flare: bool, seed: int | None) -> Rou
     empty = len(an.bouts) == 0
     eff = RoutineEffects(pd.DataFrame({"stretch": []})) if empty else effect_inputs(an)
     tr = RoutineTrends() if empty else trend_inputs(an)
+    ex = None if empty else experiment_input(an)
     return build_from(an.bouts, eff, tr, catalog=an.catalog, today=an.today, minutes=minutes, flare=flare,
-                      seed=seed)
+                      seed=seed, experiment=ex)
 
 
 def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, catalog: Catalog, today: date,
-               minutes: float, flare: bool, seed: int | None, look_ahead: bool = True) -> Routine:
+               minutes: float, flare: bool, seed: int | None, look_ahead: bool = True,
+               experiment: RoutineExperiment | None = None) -> Routine:
     """The routine's rules on typed inputs (the builder itself; tests give it hand-made inputs).
 
     ``seed`` None: :func:`default_seed` of the log and ``today``. ``look_ahead``: name
     the longer routine a stretch left out for time would be in (builds those too).
+    ``experiment``: what a self-experiment decided (:func:`_apply_experiment`).
     """
     cat = catalog
     empty = len(bouts) == 0
@@ -321,6 +331,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
         n_sessions, n_bouts = int(bouts["session_id"].nunique()), len(bouts)
         first, last = pd.Timestamp(bouts["date"].min()).date(), pd.Timestamp(bouts["date"].max()).date()
 
+    prefer, ex_notes = _apply_experiment(experiment, tried, cat)
     left_out: list[LeftOut] = []
     flagged = {f.stretch: f.message for f in tr.safety if f.stretch}
     excluded: set[str] = set()
@@ -388,7 +399,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
             add(_item(s, "experiment", _experiment_reason(s, p, n), dose=d))
 
     if mode == "flare":
-        _flare(proven, cat, budget, add, lambda: budget - used, left_out)
+        _flare(_preferred(proven, prefer), cat, budget, add, lambda: budget - used, left_out)
     elif mode == "full":
         cap = explore.share * budget
         has_candidates = bool(explore.slots and (unknown or never))
@@ -397,7 +408,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
             room = budget * (1.0 - explore.share)
         else:
             room = budget
-        for s, d in _fill(proven, room, cat):
+        for s, d in _fill(proven, room, cat, prefer):
             add(_item(s, _role(s), _relief_text(s), dose=d))
         if not explore.reserved and has_candidates:
             add_experiments(min(cap, budget - used))
@@ -408,7 +419,7 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
         def longer(m: float) -> Routine:
             """The full routine of ``m`` minutes (built once, for both notes below)."""
             return build_from(bouts, eff, tr, catalog=cat, today=today, minutes=m, flare=False, seed=seed,
-                              look_ahead=False)
+                              look_ahead=False, experiment=experiment)
 
         ahead = [(m, longer) for m in LONGER_BUDGETS if m > minutes] if look_ahead else []
         left_out += _left_for_time([s for s in proven if s.sid not in in_routine], ahead)
@@ -432,8 +443,10 @@ def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, c
         if not empty and not newcomer:
             notes.append("No stretch in your log has eased your pain clearly enough yet to build on.")
 
-    items = _ordered(chosen, mode, cat)
+    items = _ordered(chosen, mode, cat, experiment)
     _check(items, budget)
+    if mode != "starting point":
+        notes = ex_notes + notes
     expected = _expected(items, tried) if mode != "starting point" else (_NAN, _NAN, _NAN)
     relief_line = "".join(_expected_relief(expected, bouts if not empty else None))
     cut = [i.name for i in items if i.dose_from == "shortened" and i.round == 1]
@@ -473,10 +486,49 @@ def _first(proven: list[_Stretch]) -> list[_Stretch]:
     return sorted(proven, key=lambda s: (s.verdict != "helps", -s.value(s.dose) / s.sides, s.order))
 
 
-def _fill(proven: list[_Stretch], room_s: float, cat: Catalog) -> list[tuple[_Stretch, plan.Dose]]:
+def _preferred(proven: list[_Stretch], prefer: str | None) -> list[_Stretch]:
+    """What works first, with a self-experiment's winner moved to the front."""
+    ranked = _first(proven)
+    return sorted(ranked, key=lambda s: s.sid != prefer) if prefer else ranked
+
+
+def _apply_experiment(ex: RoutineExperiment | None, tried: dict[str, _Stretch],
+                      cat: Catalog) -> tuple[str | None, list[str]]:
+    """Carry a self-experiment's answer into the routine; returns the stretch to prefer and notes.
+
+    A fair comparison outranks what the log happened to show: a ``compare`` winner is
+    one of the stretches always in the routine (when the log shows it helps), ranked
+    before the other; a ``dose`` winner (or the shorter dose, when the two did the same)
+    is the dose used for that stretch; an ``order`` winner puts its first stretch
+    before its second whenever both are in the routine.
+    """
+    if ex is None:
+        return None, []
+    when = "your self-experiment" if ex.final else "your self-experiment so far (a decisive interim look)"
+    if ex.kind == "dose" and ex.use in tried and ex.hold_s and ex.reps:
+        s = tried[ex.use]
+        d = plan.Dose(int(ex.hold_s), int(ex.reps), s.dose.sided, "your self-experiment",
+                      why=f"the dose {when} chose")
+        s.dose, s.options = d, (d,)
+        return None, [f"From {when}: {ex.line} The routine uses {s.name} at {ex.hold_s} s x {ex.reps}."]
+    if ex.kind == "compare" and ex.use in tried:
+        s = tried[ex.use]
+        tail = (f" The routine keeps {s.name} ahead of {tried[ex.other].name if ex.other in tried else 'the other'}"
+                " whenever your log shows it helps.")
+        return ex.use, [f"From {when}: {ex.line}{tail}"]
+    if ex.kind == "order":
+        first = tried[ex.use].name if ex.use in tried else ex.use
+        second = tried[ex.other].name if ex.other in tried else ex.other
+        return None, [f"From {when}: {ex.line} When both are in the routine, {first} comes before {second}."]
+    return None, []
+
+
+def _fill(proven: list[_Stretch], room_s: float, cat: Catalog,
+          prefer: str | None = None) -> list[tuple[_Stretch, plan.Dose]]:
     """The proven stretches and doses giving the most conservative relief within ``room_s``,
-    always with the best :data:`ANCHORS` of what works first (at a shorter dose if need be)."""
-    anchors = {s.sid for s in _first(proven)[:ANCHORS]}
+    always with the best :data:`ANCHORS` of what works first (at a shorter dose if need be);
+    a self-experiment's winner (``prefer``) is one of them."""
+    anchors = {s.sid for s in _preferred(proven, prefer)[:ANCHORS]}
 
     def solve(shorten: set[str]) -> list[tuple[_Stretch, plan.Dose]]:
         opts, values = [], []
@@ -611,12 +663,19 @@ def _extra_rounds(chosen: list[RoutineItem], tried: dict[str, _Stretch], tr: Rou
                 done.add((s.sid, imb.side))
 
 
-def _ordered(chosen: list[RoutineItem], mode: str, cat: Catalog) -> tuple[RoutineItem, ...]:
+def _ordered(chosen: list[RoutineItem], mode: str, cat: Catalog,
+             ex: RoutineExperiment | None = None) -> tuple[RoutineItem, ...]:
     order = {s.id: s.order for s in cat}
     if mode == "flare":
-        seq = chosen
+        seq = list(chosen)
     else:
         seq = sorted(chosen, key=lambda i: (i.round, order.get(i.stretch, 9999), i.name))
+    if ex is not None and ex.kind == "order":
+        # the self-experiment's order: its first stretch just before its second (first round)
+        at = {i.stretch: k for k, i in enumerate(seq) if i.round == 1}
+        if ex.use in at and ex.other in at and at[ex.use] > at[ex.other]:
+            item = seq.pop(at[ex.use])
+            seq.insert(at[ex.other], item)
     return tuple(replace(i, position=k) for k, i in enumerate(seq, start=1))
 
 

@@ -15,7 +15,16 @@ import pandas as pd
 
 from stretchlog.analysis import Analysis
 
-__all__ = ["RoutineEffects", "RoutineTrends", "Imbalance", "SafetyNote", "effect_inputs", "trend_inputs"]
+__all__ = [
+    "RoutineEffects",
+    "RoutineTrends",
+    "RoutineExperiment",
+    "Imbalance",
+    "SafetyNote",
+    "effect_inputs",
+    "trend_inputs",
+    "experiment_input",
+]
 
 
 def _empty(cols: list[str]) -> pd.DataFrame:
@@ -111,3 +120,49 @@ def _imbalances(sides: Any) -> tuple[Imbalance, ...]:
 def trend_inputs(an: Analysis) -> RoutineTrends:
     """Needs-more-work list, imbalances and safety flags, from the analysis' trends."""
     return RoutineTrends(an.needs_more_work, _imbalances(an.sides), _safety(an.safety))
+
+
+@dataclass(frozen=True)
+class RoutineExperiment:
+    """What a self-experiment decided, as the routine uses it.
+
+    ``kind``: ``compare`` (``use`` gave more relief than ``other``), ``dose`` (use
+    ``hold_s`` x ``reps`` for ``use``), ``order`` (``use`` before ``other``); ``line``:
+    the experiment's answer in one sentence; ``final``: the plan has ended (else a
+    decisive interim result).
+    """
+
+    kind: str
+    use: str
+    other: str
+    line: str
+    hold_s: int | None = None
+    reps: int | None = None
+    final: bool = True
+
+
+def experiment_input(an: Analysis) -> RoutineExperiment | None:
+    """The plan beside the log, when its answer picks an option (else None).
+
+    A plan file that cannot be read leaves the routine as it is (``stretchlog
+    experiment`` names the problem); the routine never fails on it.
+    """
+    from stretchlog.experiment import PlanError
+
+    try:
+        result = an.experiment
+    except (PlanError, OSError, ValueError):
+        return None
+    if result is None or result.winner is None:
+        return None
+    w = result.winner
+    plan = result.plan
+    other = plan.b if w.label == "A" else plan.a
+    if plan.kind == "order":
+        return RoutineExperiment("order", w.stretch_id, w.then_id or "", result.headline,
+                                 final=result.status == "finished")
+    if plan.kind == "dose":
+        return RoutineExperiment("dose", w.stretch_id, w.stretch_id, result.headline, w.hold_s, w.reps,
+                                 final=result.status == "finished")
+    return RoutineExperiment("compare", w.stretch_id, other.stretch_id, result.headline,
+                             final=result.status == "finished")
