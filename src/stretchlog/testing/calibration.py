@@ -100,6 +100,7 @@ __all__ = [
     "StudyStyle",
     "Target",
     "dose_claims",
+    "oracle_tightness",
     "lasting_claims",
     "markdown_table",
     "relief_claims",
@@ -202,17 +203,17 @@ STYLES: dict[str, StudyStyle] = {
     ),
     "year_trends": StudyStyle(
         {**_BASE, "style": "mixed", "days": 365, "tightness_slopes": YEAR_SLOPES},
-        logs=200,
+        logs=600,
         quick_logs=3,
-        cost=2.0,
+        cost=1.0,
         trend_target=True,
         about="mixed, one year, tightness trends of 0.10-0.25 points a month",
     ),
     "ten_years": StudyStyle(
         {**_BASE, "style": "mixed", "days": 3650},
-        logs=35,
+        logs=200,
         quick_logs=1,
-        cost=12.0,
+        cost=2.0,
         trend_target=True,
         about="mixed, ten years (default tightness changes spread over the log)",
     ),
@@ -898,6 +899,89 @@ def tightness_by_slope(results: pd.DataFrame, styles: Iterable[str] | None = Non
     return pd.DataFrame(
         rows, columns=["style", "slope", "rows", "right", "flat", "wrong", "mean_estimate"]
     )
+
+
+def oracle_tightness(style: str, n_logs: int = 60, first_seed: int = 0) -> dict[str, float]:
+    """The best any 95% trend test can do per stretch-side: GLS with the simulator's true noise.
+
+    For each simulated log of ``style``, each stretch-side's daily mean tightness is
+    fitted by generalised least squares with the covariance the simulator actually
+    used (stiff days: AR(1) with its ``phi`` and ``stiff_sd``; rating noise
+    ``tightness_sd`` plus whole-number rounding, divided by the ratings that day), and a
+    direction is called where the 95% interval excludes 0. No real analysis knows these
+    parameters, so the share right is a ceiling for ``tight_right``.
+
+    Parameters
+    ----------
+    style : str
+        A key of :data:`STYLES`.
+    n_logs : int
+        Simulated logs (seeds ``first_seed``..).
+    first_seed : int
+        First seed.
+
+    Returns
+    -------
+    dict
+        ``oracle_right`` (share of truly trending stretch-sides called in their
+        direction), ``oracle_false`` (share of truly flat ones given a direction), ``rows``.
+
+    Examples
+    --------
+    >>> o = oracle_tightness("year_trends", n_logs=1)
+    >>> 0 <= o["oracle_right"] <= 1
+    True
+    """
+    import inspect
+
+    from stretchlog.log.catalog import load_catalog
+    from stretchlog.testing.simulate import simulate_log
+
+    opts = dict(STYLES[style].options)
+    defaults = {
+        k: v.default for k, v in inspect.signature(simulate_log).parameters.items()
+    }
+    phi = float(opts.get("phi", defaults["phi"]))
+    stiff = float(opts.get("stiff_sd", defaults["stiff_sd"])) ** 2
+    noise = float(opts.get("tightness_sd", defaults["tightness_sd"])) ** 2 + 1 / 12
+    cat = load_catalog()
+    right, trending, false, flat = 0, 0, 0, 0
+    for seed in range(first_seed, first_seed + n_logs):
+        log = simulate_log(seed=seed, **opts)
+        f = log.frame[log.frame["tightness"].notna()].copy()
+        days = pd.to_datetime(f["date"])
+        f["day"] = (days - days.min()).dt.days
+        f["sid"] = [
+            m.id if (m := cat.match(str(s))) is not None else str(s) for s in f["stretch"]
+        ]
+        f["sd"] = f["side"].astype("str").replace({"": "both", "nan": "both"})
+        for (sid, side), g in f.groupby(["sid", "sd"]):
+            truth = log.truth.tightness_slope.get((sid, side))
+            if truth is None:
+                continue
+            d = g.groupby("day")["tightness"].agg(["mean", "size"])
+            if len(d) < 6:
+                continue
+            t = d.index.to_numpy(float)
+            v = stiff * phi ** np.abs(t[:, None] - t[None, :]) + np.diag(
+                noise / d["size"].to_numpy(float)
+            )
+            x = np.column_stack([np.ones_like(t), t / 30])
+            vi_x = np.linalg.solve(v, x)
+            cov = np.linalg.inv(x.T @ vi_x)
+            b = cov @ (vi_x.T @ d["mean"].to_numpy(float))
+            called = abs(b[1]) > 1.959964 * np.sqrt(cov[1, 1])
+            if abs(truth) > _ZERO:
+                trending += 1
+                right += bool(called and np.sign(b[1]) == np.sign(truth))
+            else:
+                flat += 1
+                false += bool(called)
+    return {
+        "oracle_right": right / trending if trending else np.nan,
+        "oracle_false": false / flat if flat else np.nan,
+        "rows": trending + flat,
+    }
 
 
 # --------------------------------------------------------------------------- targets
