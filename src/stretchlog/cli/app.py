@@ -126,6 +126,7 @@ def catalog_cmd(
 
 # Commands that live in their own modules (each imports only typer at the top).
 from stretchlog.cli import effects as cli_effects
+from stretchlog.cli import experiment as cli_experiment
 from stretchlog.cli import log as cli_log
 from stretchlog.cli import report as cli_report
 from stretchlog.cli import routine as cli_routine
@@ -137,6 +138,8 @@ app.command("effects")(cli_effects.effects)
 app.command("trends")(cli_trends.trends)
 app.command("routine")(cli_routine.routine)
 app.command("report")(cli_report.report)
+app.command("plan")(cli_experiment.plan)
+app.command("experiment")(cli_experiment.experiment)
 
 
 def _version_callback(value: bool) -> None:

@@ -15,7 +15,7 @@ from typing import Optional
 
 import typer
 
-__all__ = ["log", "import_sheet", "harmful_stretches"]
+__all__ = ["log", "import_sheet", "harmful_stretches", "plan_day_line"]
 
 _QUICK_HELP = (
     "Each BOUT is one stretch in the quick form NAME:FIELD:FIELD..., fields in any order: "
@@ -166,11 +166,15 @@ def log(
                 markup=False, highlight=False,
             )
             raise typer.Exit(2)
+        plan = _plan_beside(log, console)
+        if plan is not None:  # what the plan asks, before the first question
+            _print_today(console, plan, day or now.date())
         _interactive(log, cat, console, pain=pain, end_pain=end_pain, day=day, at=at, yes=yes,
-                     dry_run=dry_run, backup=not no_backup, now=now)
+                     dry_run=dry_run, backup=not no_backup, now=now, plan=plan)
         return
     _quick(log, cat, console, bouts or [], pain=pain, end_pain=end_pain, day=day, at=at, repeat=repeat,
-           dry_run=dry_run, backup=not no_backup, now=now, new_stretch=new_stretch)
+           dry_run=dry_run, backup=not no_backup, now=now, new_stretch=new_stretch,
+           plan=_plan_beside(log, console))
 
 
 def _refuse(lines: list[str], *, tip: str | None = None, code: int = 2) -> None:
@@ -220,7 +224,7 @@ def _check_session_pain(bouts, pain, end_pain) -> None:
 
 
 def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run, backup, now,
-           new_stretch=False) -> None:
+           new_stretch=False, plan=None) -> None:
     from stretchlog.entry.append import AppendError, append_session, last_session, read_existing
     from stretchlog.entry.interactive import session_table
     from stretchlog.cli.common import _settle
@@ -251,9 +255,13 @@ def _quick(log, cat, console, texts, *, pain, end_pain, day, at, repeat, dry_run
     except AppendError as exc:
         _report_error(exc, log)
         return
+    if plan is not None:  # what the plan asks for the session's day, before the result
+        _print_today(console, plan, _session_day(result, day or now.date()))
     console.print(session_table(session.resolved_bouts(), title=f"Session {result.sessions[0]}", catalog=cat))
     n = len(bouts)
     _print_done(console, result, log, what=plural(n, "bout"))
+    if plan is not None and not result.dry_run:
+        _print_plan_day(console, plan, log, cat, _session_day(result, day or now.date()), now.date())
 
 
 def harmful_stretches(bouts, cat) -> frozenset[str]:
@@ -296,7 +304,7 @@ def harmful_stretches(bouts, cat) -> frozenset[str]:
         return frozenset()
 
 
-def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, backup, now) -> None:
+def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, backup, now, plan=None) -> None:
     from stretchlog.entry.append import AppendError
     from stretchlog.cli.common import _settle
     from stretchlog.entry.interactive import run_interactive
@@ -316,6 +324,108 @@ def _interactive(log, cat, console, *, pain, end_pain, day, at, yes, dry_run, ba
     if not result.dry_run:
         n = len(result.bouts)
         _print_done(console, result, log, what=plural(n, "bout"))
+        if plan is not None:
+            _print_plan_day(console, plan, log, cat, _session_day(result, day or now.date()), now.date())
+
+
+# --------------------------------------------------------------------------- a self-experiment beside the log
+
+
+def _plan_beside(log: Path, console):
+    """The self-experiment plan beside the log, or None.
+
+    A plan file that cannot be read gives a one-line note naming the problem and
+    None: a broken plan never stops a session from being logged.
+    """
+    from stretchlog.experiment import PlanError, plan_path, read_plan
+
+    path = plan_path(log)
+    if not path.is_file():
+        return None
+    try:
+        return read_plan(path)
+    except PlanError as exc:
+        first = str(exc.problems[0]) if exc.problems else "no planned days"
+        more = len(exc.problems) + exc.more - 1
+        why = first + (f" (and {more} more)" if more > 0 else "")
+    except Exception as exc:  # noqa: BLE001 - an unreadable file: a note, never a traceback
+        lines = str(exc).strip().splitlines()
+        why = lines[0] if lines else type(exc).__name__
+    console.print(
+        f"[yellow]Note:[/] the plan beside this log ({_escape(path.name)}) cannot be read: "
+        f"{_escape(why)}. Logging goes on without it."
+    )
+    return None
+
+
+def _session_day(result, default: dt.date) -> dt.date:
+    """The day of the session just added (or checked, in a dry run)."""
+    try:
+        return result.bouts["date"].iloc[0].date()
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return default
+
+
+def _print_today(console, plan, day: dt.date) -> None:
+    from stretchlog.experiment import today_line
+
+    console.print(f"[bold]{_escape(today_line(plan, day))}[/]")
+
+
+def _print_plan_day(console, plan, log: Path, cat, day: dt.date, today: dt.date) -> None:
+    """Read the log back and say what the plan records for the session's day."""
+    from stretchlog.experiment import plan_days
+    from stretchlog.log.reader import load_log
+    from stretchlog.model.tables import LogTables
+
+    try:
+        loaded = load_log(log, catalog=cat)
+        tables = LogTables(loaded.bouts, cat)
+        days = plan_days(plan, loaded.bouts, tables.sessions, today)
+    except Exception as exc:  # noqa: BLE001 - the session is logged; the plan's view is a courtesy
+        console.print(f"[yellow]Note:[/] the plan's view of this day could not be read ({_escape(str(exc))}).")
+        return
+    line = plan_day_line(plan, days, day)
+    if line:
+        console.print(_escape(line))
+
+
+def plan_day_line(plan, days, day: dt.date) -> str:
+    """What the plan records for ``day``, in one sentence ("" for a day outside the plan).
+
+    Parameters
+    ----------
+    plan : Plan
+    days : DataFrame
+        :func:`stretchlog.experiment.plan_days` of the log.
+    day : date
+    """
+    import pandas as pd
+
+    hit = days.index[pd.to_datetime(days["date"]).dt.normalize() == pd.Timestamp(day)]
+    if len(hit) == 0:
+        if plan.start <= day <= plan.end:
+            return ("Not a planned day of your self-experiment: this session is kept in the log and left out "
+                    "of the comparison.")
+        return ""
+    i = int(days.index.get_loc(hit[0]))
+    row = days.loc[hit[0]]
+    planned, done = str(row["option"]), str(row["done"])
+    head = f"Plan day {i + 1}"
+    if done == planned:
+        line = f"{head}: option {planned} done as planned."
+    elif done in ("A", "B"):
+        line = (f"{head}: planned {planned}, the log shows option {done} (a swapped day: kept, and counted "
+                "both ways).")
+    else:
+        from stretchlog.experiment.outcomes import DONE
+
+        shows = DONE.get(done, done)
+        line = (f"{head}: planned {planned} ({plan.option(planned).what}), the log shows {shows} (kept: "
+                f"counted under {planned} as planned, left out of the as-done figure).")
+    if done not in ("missed", "to come") and pd.isna(row["relief"]):
+        line += " Without pain rated at the start and the end of a session, this day cannot count yet."
+    return line
 
 
 _IMPORT_USAGE = (
