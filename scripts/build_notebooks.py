@@ -413,6 +413,174 @@ they are the stretches your log trusts most. Move gently and stop any stretch th
 
 `stretchlog routine LOG --format pdf --out card.pdf` prints the same routine as a card."""),
     ],
+    "05-self-experiment": [
+        (M, """\
+# 05 · My self-experiment
+
+**Goals.** Read the answer of a randomised self-experiment (an "N-of-1 trial"): a plan
+that let a coin decide, day by day, which of two options you did (two stretches, two
+doses of one stretch, or which of two comes first). See the answer first, then the
+schedule, how well you kept to it, each day's relief, and the checks behind the answer.
+At the end, preview what a plan of your own could find before you start one.
+
+The plan is the file `LOG.plan.csv` beside the log (`stretchlog plan` writes it;
+`stretchlog experiment LOG` shows the same answer in the terminal). Run this notebook
+on your own log by changing `log_path` below
+(or `papermill 05-self-experiment.ipynb out.ipynb -p log_path /path/to/log.csv`).
+Nothing here changes your log or your plan."""),
+        (C, """\
+# Parameters (papermill can set these: -p log_path my-log.csv)
+log_path = "../data/sample/experiment-log.csv"  # a log with its plan beside it (LOG.plan.csv)
+catalog_path = None  # your own catalog file (TOML), or None for the built-in one
+planning_log_path = "../data/sample/stretch-log.csv"  # the log to plan a new experiment from""",
+         ["parameters"]),
+        (C, """\
+import pandas as pd
+import stretchlog
+from stretchlog import plots
+from stretchlog.experiment import propose_plan
+
+pd.set_option("display.max_colwidth", None)  # tables show whole sentences, not "..."
+
+catalog = stretchlog.load_catalog(catalog_path)
+analysis = stretchlog.analyse(log_path, catalog=catalog)  # every result below is read from it
+assert analysis.plan is not None, f"no plan beside {log_path}: write one with `stretchlog plan`"
+result = analysis.experiment  # the plan, analysed against the log as of today
+print(f"{analysis.log.source}: plan {analysis.plan.source}, {result.status} (today {result.today})")"""),
+        (M, """\
+## The answer
+
+In one sentence: which option gives you more relief, by how much a session, with its
+95% interval, and whether that is a difference you would feel. While the plan is still
+running the answer says "so far" and the interval is wider (see below)."""),
+        (C, "print(result.headline)"),
+        (M, """\
+## What the coin does
+
+If you chose each day which stretch to do, the comparison could fool you: you might
+pick the gentler one on bad days, or the favourite one on days you feel like
+stretching, and pain that eases by itself over the weeks would be credited to whatever
+you happened to do then. Letting a coin choose, in balanced pairs of days (or weeks),
+takes your choice out of it: good days and bad days, early weeks and late weeks, end up
+under both options alike, on average. The difference that is left is the options'
+own. The answer is also checked *against the coin itself*: the same schedule is
+re-drawn 2,000 times, and a difference as large as yours should be rare among the
+re-draws if the options were really the same (the p-value in the notes)."""),
+        (M, """\
+## The plan
+
+The question, how the coin was used, and the schedule it drew: one row per planned day
+with the option (A or B) and what to do."""),
+        (C, """\
+plan = result.plan
+print(plan.question)
+print(f"Design: {plan.design_words()}.")
+print(f"From {plan.start} to {plan.end}: {plan.n_days} planned days over {plan.weeks} weeks.")
+print(f"A = {plan.a.what}; B = {plan.b.what}.")
+labels = {"date": "date", "week": "week", "option": "option", "do": "what to do"}
+plan.schedule[list(labels)].assign(date=plan.schedule["date"].dt.strftime("%a %d %b")).rename(columns=labels)"""),
+        (M, """\
+## Did I keep to the plan?
+
+One square per day, a row per week. The letter is the option the coin gave the day;
+under it, what the log shows: a tick (green) done as planned, an arrow (orange) the other
+option done instead, a cross in a red frame a day with no session, a dashed outline a day
+still to come.
+
+*What it cannot tell:* a missed day may be a day you stretched and did not log. Missed
+and swapped days stay in the answer under the option the coin gave them: dropping them
+would let your choices back in."""),
+        (C, "plots.experiment_calendar(result);"),
+        (M, """\
+**What this means for you:** the more green ticks, the more the answer is about the
+options themselves. Many crosses on one letter are worth a thought: if you skip one option
+on bad days, the comparison leans (the notes below say so when the misses are uneven)."""),
+        (M, """\
+## Relief day by day, and the difference
+
+The upper rows are each day's relief (pain at the start of the session minus pain at
+its end) under the option the coin gave the day; an open mark is a day not done as
+planned. The black bar is each option's mean relief, adjusted for the pain the days
+started with. The bottom row is the difference, A minus B, in points of relief a
+session.
+
+**How to read the interval.** The line around the difference is its interval: the range
+of differences your log is consistent with; the true difference very likely lies
+inside it. The grey band is a difference too small to feel. A line wholly right of the
+band: A gives relief you would feel; wholly left: B does; wholly inside: no difference
+that matters; crossing the band's edge: not sure yet. While the plan is running, the
+interval is labelled *interim* and is wider (for example 99% instead of 95%): looking at
+the answer every day gives chance more tries to show a winner, and the wider interval
+pays for them. Keep to the plan until its end rather than stopping when it looks good."""),
+        (C, "plots.experiment_result(result);"),
+        (M, """\
+**What this means for you:** the answer in the title is what the routine uses; the marks
+show how much single days vary, which is why one good day with a stretch proves little
+and a whole plan of days does."""),
+        (M, """\
+## How sure, and the checks
+
+The randomisation test (how rare your difference is among re-drawn schedules), the
+chance that one option is the better one, the answer *as done* (by what you actually
+did: not protected by the coin, shown beside, not instead), carry-over from the day
+before, whether the difference changed between the plan's halves, and adherence."""),
+        (C, """\
+for note in result.notes:
+    print("-", note)"""),
+        (M, """\
+## Every planned day
+
+What the log shows for each planned day: what was done (A, B, both, neither, missed or
+still to come), the pain at the start and end, and the relief."""),
+        (C, """\
+labels = {"date": "date", "option": "planned", "done": "done", "followed": "as planned",
+          "n_sessions": "sessions", "start_pain": "pain at start", "end_pain": "pain at end",
+          "relief": "relief"}
+result.days[list(labels)].assign(date=result.days["date"].dt.strftime("%a %d %b")).rename(columns=labels).round(1)"""),
+        (M, """\
+## Planning your own
+
+Before starting a plan, a preview from your own log says what it can find: how much a
+session's relief varies from day to day, how much good and bad days run on, and how
+regularly you log are read from the log, and the plan is simulated many times with
+them. Below, a plan comparing two stretches of the main sample log. Nothing is
+written: `stretchlog plan LOG --compare "reclining hip stretch" "seated hip stretch"`
+writes the plan file when you are ready."""),
+        (C, """\
+planning = stretchlog.analyse(planning_log_path, catalog=catalog)
+harmful = set(planning.effects.loc[planning.effects["verdict"] == "makes it worse", "stretch"])
+proposal = propose_plan("compare", ("reclining hip stretch", "seated hip stretch"), catalog=catalog,
+                        sessions=planning.sessions, names=planning.names, today=planning.today,
+                        harmful=harmful)
+print(proposal.plan.question)
+for line in proposal.sentences():
+    print("-", line)"""),
+        (M, """\
+## How long should the plan run?
+
+Each point is the smallest difference (points of relief a session) a plan of that length
+finds four times in five; lower is better. The dashed line is the difference worth
+knowing, 1 point a session; the ringed point is the suggested length: the shortest that
+finds it, or the longest suggested (12 weeks) when none does.
+
+*What it cannot tell:* the preview assumes your next weeks vary as your past ones did; a
+plan still answers when the difference turns out larger, or shows there is none that large."""),
+        (C, "plots.plan_power(proposal.preview, weeks=proposal.plan.weeks);"),
+        (C, """\
+labels = {"weeks": "weeks", "planned_days": "planned days", "expected_days": "days you are likely to log",
+          "detectable": "difference it finds (points a session)"}
+proposal.preview.table[list(labels)].rename(columns=labels).round(1)"""),
+        (M, """\
+## What this showed
+
+- The answer of your self-experiment in one sentence, and how sure it is.
+- The schedule the coin drew, and how well you kept to it.
+- Each day's relief under each option, the difference with its interval, and the checks.
+- What a plan of your own could find, by its length, before you start it.
+
+These are results from your own records, not medical advice. **04** builds the routine,
+which uses a clear winner of the experiment."""),
+    ],
 }
 
 

@@ -26,14 +26,22 @@ import pytest
 
 from conftest import ROOT, SAMPLE
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+#: Numbered notebooks: "NN_name" and, from 05 on, "NN-name" (the issue's names).
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]*.ipynb") if p.name[2] in "_-")
 #: Charts each notebook must show (PNG outputs).
 CHARTS = {
     "01_my_log_at_a_glance": 1,
     "02_which_stretches_relieve_my_pain": 3,
     "03_tightness_and_pain_over_time": 4,
     "04_my_routine": 2,
+    "05-self-experiment": 3,
 }
+#: The sample log with a self-experiment plan beside it (experiment-log.plan.csv).
+EXPERIMENT = ROOT / "data" / "sample" / "experiment-log.csv"
+#: The log each notebook opens by default (its parameters cell) and the parameters
+#: it is run with here (absolute paths: the kernel runs in tmp_path).
+DEFAULT_LOG = {"05-self-experiment": "../data/sample/experiment-log.csv"}
+RUN_PARAMETERS = {"05-self-experiment": {"log_path": str(EXPERIMENT), "planning_log_path": str(SAMPLE)}}
 #: A cell taking longer than this (seconds) is a hang, not a slow machine. On the
 #: sample each notebook takes 4-14 s in all, kernel start included.
 CELL_TIMEOUT_S = 120
@@ -96,7 +104,8 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code), "clear the outputs"
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
-    assert len(params) == 1 and 'log_path = "../data/sample/stretch-log.csv"' in params[0].source
+    default = DEFAULT_LOG.get(path.stem, "../data/sample/stretch-log.csv")
+    assert len(params) == 1 and f'\nlog_path = "{default}"' in "\n" + params[0].source
     assert nb.cells[0].cell_type == "markdown" and "Goals" in nb.cells[0].source
     assert nb.cells[-1].cell_type == "markdown" and "What this showed" in nb.cells[-1].source
     for c in code:
@@ -121,7 +130,7 @@ def test_notebook_runs_on_the_sample(path: Path, tmp_path, monkeypatch, lab_envi
     pm.execute_notebook(
         str(path),
         str(out),
-        parameters={"log_path": str(SAMPLE)},
+        parameters=RUN_PARAMETERS.get(path.stem, {"log_path": str(SAMPLE)}),
         kernel_name="python3",
         cwd=str(tmp_path),
         progress_bar=False,

@@ -30,11 +30,17 @@ The charts, the question each answers, and what it draws:
   (``trends_sides.side_asymmetry``, ``effects.side_differences``)
 - :func:`habit_calendar`: How regularly do I stretch? (``sessions``)
 - :func:`routine_card`: What should I do today? (``routine.routine``)
+- :func:`experiment_result`: Which option of my self-experiment gives more relief?
+  (``experiment.analyse_experiment``)
+- :func:`experiment_calendar`: Did I keep to the plan, day by day?
+  (``experiment.analyse_experiment``)
+- :func:`plan_power`: How long should a self-experiment run? (``experiment.preview``)
 """
 
 from __future__ import annotations
 
 from stretchlog.plots.card import routine_card
+from stretchlog.plots.experiment import experiment_calendar, experiment_result, plan_power
 from stretchlog.plots.relief import left_right, relief_forest, relief_lasting
 from stretchlog.plots.style import EVIDENCE_STYLE, HARMFUL_STYLE, OKABE_ITO, SIDE_STYLE
 from stretchlog.plots.tightness import tightness_grid, tightness_keys, tightness_panel
@@ -50,6 +56,9 @@ __all__ = [
     "left_right",
     "habit_calendar",
     "routine_card",
+    "experiment_result",
+    "experiment_calendar",
+    "plan_power",
     "OKABE_ITO",
     "EVIDENCE_STYLE",
     "HARMFUL_STYLE",

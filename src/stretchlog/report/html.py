@@ -10,7 +10,8 @@ This module puts the page together; each section is built in
 
 The report is written for two readers: the person who keeps the log and a
 physiotherapist looking at it. It opens on the answer (any safety flag, today's
-routine, what works, the pain trend), then gives the detail; each section says in
+routine, what works, the pain trend), then gives the detail, starting with the
+self-experiment when a plan (``LOG.plan.csv``) sits beside the log; each section says in
 plain words what its numbers and charts mean, and what they cannot tell. It fits a
 phone's width (wide tables scroll in their own box, charts are drawn at 2x and
 shrink to the page), and its print stylesheet keeps table rows whole, leaves out the
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from stretchlog import __version__
 from stretchlog.analysis import Analysis, analyse
+from stretchlog.experiment import PlanError
 from stretchlog.log.catalog import Catalog
 from stretchlog.report import sections
 from stretchlog.report.sections import DISCLAIMER, esc
@@ -76,7 +78,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-se
 margin:0 auto;padding:.5rem 1rem 2rem;color:#1a1a1a;line-height:1.45;background:#fff;overflow-wrap:break-word}
 h1{font-size:1.5rem;margin:.4rem 0 .1rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;margin-top:2.2rem}
 h3{margin:1.1rem 0 .4rem}#summary h2{margin-top:.8rem}#summary h3{font-size:1.05rem}
-.meta{color:#555;margin:0;font-size:.9rem}.small{font-size:.9rem;color:#333}
+.meta{color:#555;margin:0;font-size:.9rem}.answer{font-size:1.1rem;border-left:4px solid #0072B2;padding:.2rem .8rem;background:#f3f8fc}.small{font-size:.9rem;color:#333}
 nav{font-size:.9rem;margin:.3rem 0}nav a{margin-right:.8rem;white-space:nowrap;display:inline-block}
 .flag{border:3px solid #D55E00;padding:.3rem 1rem;background:#fff4ec;margin:.6rem 0}
 .ok{border-left:4px solid #009E73;padding:.3rem 1rem;background:#f2fbf8}
@@ -191,9 +193,16 @@ def build_report(
     step(REPORT_STEPS[4])
     charts: list[str] = []
     card_name = Path(card).name if card is not None else None
+    try:
+        exp, exp_section = an.experiment, None
+    except PlanError as error:  # a broken plan file: said in its section, the rest still shows
+        exp, exp_section = None, sections.experiment_error(error)
+    if exp is not None:
+        exp_section = sections.experiment(exp, charts)
     if len(bouts):
         body = [
-            sections.summary(rt, rel.effects, tr.pain, tr.flags),
+            sections.summary(rt, rel.effects, tr.pain, tr.flags, experiment=exp),
+            *([exp_section] if exp_section else []),
             sections.overview(summary, ses, charts),
             sections.relief(rel, lasting, meaningful, charts),
             sections.trends(tr, ses, curve, charts),
@@ -201,7 +210,8 @@ def build_report(
             sections.routine(rt, charts, card=card_name),
         ]
     else:
-        body = [sections.summary(rt, rel.effects, None, tr.flags, has_log=False),
+        body = [sections.summary(rt, rel.effects, None, tr.flags, has_log=False, experiment=exp),
+                *([exp_section] if exp_section else []),
                 sections.paragraph("This log has no bouts yet. Log a session with 'stretchlog log' and run "
                                    "the report again."),
                 sections.routine(rt, charts, card=card_name)]
@@ -235,6 +245,7 @@ def build_report(
 
 _NAV: tuple[tuple[str, str], ...] = (
     ("summary", "In short"),
+    ("experiment", "Experiment"),
     ("overview", "Overview"),
     ("relief", "Relief"),
     ("trends", "Trends"),

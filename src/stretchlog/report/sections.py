@@ -21,7 +21,7 @@ import pandas as pd
 
 from stretchlog import plots
 from stretchlog.model.thresholds import BOUTS_PER_ROUTINE, FELT_RELIEF, MCID_POINTS
-from stretchlog.words import chance, number, plural, share_of
+from stretchlog.words import chance, joined, number, plural, share_of
 from stretchlog.routine.text import ROLE_MARK, duration, made_line, marks_legend, why
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
     "esc",
     "paragraph",
     "summary",
+    "experiment",
+    "experiment_error",
     "overview",
     "relief",
     "trends",
@@ -335,7 +337,7 @@ def _steps(rt) -> str:
     return out
 
 
-def summary(rt, effects: pd.DataFrame, pain, flags, *, has_log: bool = True) -> str:
+def summary(rt, effects: pd.DataFrame, pain, flags, *, has_log: bool = True, experiment=None) -> str:
     """The answer first: safety flags, today's routine, what works, and the pain trend.
 
     Parameters
@@ -350,6 +352,9 @@ def summary(rt, effects: pd.DataFrame, pain, flags, *, has_log: bool = True) -> 
         The safety flags; each one's ``message`` is shown first, in a frame.
     has_log : bool
         False for a log with no bouts yet (no relief or trend to show).
+    experiment : ExperimentResult, optional
+        The self-experiment beside the log (:attr:`stretchlog.analysis.Analysis.experiment`):
+        its answer in one line, linked to its section.
 
     Returns
     -------
@@ -391,6 +396,10 @@ def summary(rt, effects: pd.DataFrame, pain, flags, *, has_log: bool = True) -> 
                 f"{r.name} ({r.verdict}, about {number(-r.effect, 1)} points more pain a bout)"
                 for r in bad.itertuples(index=False)) + "."))
         out.append('<p class="small noprint"><a href="#relief">Every stretch, with its range</a></p>')
+    if experiment is not None:
+        out.append("<h3>Your self-experiment</h3>")
+        out.append(f"<ul><li>{esc(experiment.headline)}</li></ul>")
+        out.append('<p class="small noprint"><a href="#experiment">The whole answer, with its checks</a></p>')
     if has_log and pain is not None:
         out.append("<h3>Your pain over time</h3>")
         out.append(paragraph(f"{pain.verdict.capitalize()}: {pain.why}."))
@@ -403,6 +412,90 @@ def summary(rt, effects: pd.DataFrame, pain, flags, *, has_log: bool = True) -> 
                    "or seeing a professional.</p>")
     out.append("</section>")
     return "".join(out)
+
+
+def _plan_day(d) -> str:
+    d = pd.Timestamp(d)
+    return f"{d:%a} {d.day} {d:%b} {d.year}"
+
+
+def experiment(result, charts: list[str]) -> str:
+    """The self-experiment beside the log (an :class:`~stretchlog.experiment.ExperimentResult`),
+    answer first: the headline, the result chart and the adherence calendar, the notes, the plan.
+
+    Parameters
+    ----------
+    result : ExperimentResult
+        :attr:`stretchlog.analysis.Analysis.experiment`.
+    charts : list of str
+        The two charts' URIs are appended.
+    """
+    from stretchlog.experiment.result import option_label
+
+    plan = result.plan
+    out = ['<section id="experiment"><h2>Your self-experiment</h2>']
+    status = {"finished": "finished", "running": "running (an interim look)",
+              "not started": "not started yet"}.get(result.status, result.status)
+    out.append(f'<p class="answer"><strong>{esc(result.headline)}</strong></p>')
+    if result.status != "not started":
+        # drawn narrow (the figures under the option names, not in a column beside them), so
+        # that a phone shows it at a readable size
+        fig = plt.figure(figsize=(5.6, 5.9), layout="constrained")
+        uri = _png(plots.experiment_result(result, ax=fig.add_subplot()))
+        charts.append(uri)
+        a, b = option_label(plan, plan.a), option_label(plan, plan.b)
+        out.append('<div class="pair">' + _figure(
+            uri, f"Relief on each day of the plan with {a} and with {b}, and the difference",
+            "Each mark is a day's relief (pain at the start minus the end), under the option the coin "
+            "gave it; the bars are the means, adjusted for the starting pain. The bottom line is the "
+            "difference with its interval; the grey band is a difference too small to feel.",
+            cls="half"))
+    uri = _png(plots.experiment_calendar(result))
+    charts.append(uri)
+    cal = _figure(uri, "Calendar of the plan: the option of each day and whether it was done",
+                  "Each square is a planned day with the option the coin gave it; a tick means done as "
+                  "planned, an arrow swapped, a cross missed.", cls="half")
+    out.append(cal + "</div>" if result.status != "not started" else cal)
+    if result.notes:
+        out.append("<h3>How sure, and the checks</h3>" + _ul(result.notes))
+    weekdays = sorted({pd.Timestamp(d).day_of_week for d in plan.schedule["date"]})
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    if len(weekdays) == 7:
+        days_words = "every day"
+    elif len(weekdays) >= 3 and weekdays[-1] - weekdays[0] == len(weekdays) - 1:
+        days_words = f"{names[weekdays[0]]} to {names[weekdays[-1]]}"
+    else:
+        days_words = joined([names[d] for d in weekdays])
+    rows = [
+        ["Question", plan.question],
+        ["Option A", plan.a.what],
+        ["Option B", plan.b.what],
+        ["Design", plan.design_words()[:1].upper() + plan.design_words()[1:]],
+        ["Dates", f"{_plan_day(plan.start)} to {_plan_day(plan.end)}: {plural(plan.n_days, 'planned day')} "
+                  f"over {plural(plan.weeks, 'week')} ({days_words})"],
+        ["Status", status],
+    ]
+    out.append("<h3>The plan</h3>" + _kv(rows))
+    out.append(paragraph(
+        "A coin, not you, chose the option of each day, so neither option was favoured by being "
+        "done on good days, and pain that eases by itself shows up under both. "
+        "The interval is the range the true difference very likely lies in; it is wider while the "
+        "plan runs, so that looking early cannot crown a false winner."
+    ))
+    out.append("</section>")
+    return "".join(out)
+
+
+def experiment_error(error) -> str:
+    """The self-experiment section for a plan file that cannot be read: its problems, in words."""
+    items = [str(p) for p in getattr(error, "problems", ())] or [str(error)]
+    return (
+        '<section id="experiment"><h2>Your self-experiment</h2>'
+        + paragraph(f"The plan file beside the log cannot be read ({getattr(error, 'source', 'the plan')}); "
+                    "fix these and run the report again:")
+        + _ul(items)
+        + "</section>"
+    )
 
 
 def routine(rt, charts: list[str], *, card: str | None = None) -> str:
