@@ -92,7 +92,8 @@ class Preview:
     noise : Noise
     table : DataFrame
         ``weeks``, ``planned_days``, ``expected_days`` (likely logged), ``se`` (spread
-        of the A-minus-B estimate), ``detectable`` (difference found with 80% power).
+        of the A-minus-B estimate), ``detectable`` (difference found with 80% power; NaN
+        where the schedule has too few blocks for the randomisation test to reach 5%).
     weeks : int
         The suggested length: the fewest weeks (2-12) that find :data:`WORTH_KNOWING`
         with 80% power, or 12.
@@ -116,7 +117,10 @@ class Preview:
         ok = t[t["detectable"] <= difference]
         if len(ok):
             return int(ok["weeks"].iloc[0])
-        last = t.iloc[-1]
+        finite = t[np.isfinite(t["detectable"])]
+        if finite.empty:
+            return int(t["weeks"].max())
+        last = finite.iloc[-1]
         return int(np.ceil(last["weeks"] * (last["detectable"] / difference) ** 2))
 
     def power(self, weeks: int, difference: float) -> float:
@@ -137,6 +141,13 @@ class Preview:
         )
         days = joined([_DAYNAMES[d] for d in self.noise.weekdays])
         det = self.detectable(w)
+        if not np.isfinite(det):
+            can = self.table.loc[np.isfinite(self.table["detectable"]), "weeks"]
+            return [
+                f"With {plural(w, 'week')} of sessions on {days}, the plan cannot show a difference "
+                "of any size: its schedule has too few blocks for the coin to reach the 5% level"
+                + (f"; plan at least {plural(int(can.iloc[0]), 'week')}." if len(can) else ".")
+            ] + [self.noise.words()]
         out = [
             f"With {plural(w, 'week')} of sessions on {days} (about {expected:.0f} days you are likely to "
             f"log, going by your log), the plan has an 80% chance to show a difference of "
@@ -257,7 +268,9 @@ def preview(
     --------
     >>> n = Noise(1.0, 0.3, True, 40, (0, 2, 4, 5), 0.9, 4.0)
     >>> p = preview(n, weeks=[2, 4, 8], draws=300)
-    >>> p.table["detectable"].is_monotonic_decreasing
+    >>> p.table["detectable"].iloc[1:].is_monotonic_decreasing
+    True
+    >>> bool(p.table["detectable"].isna().iloc[0])  # 8 days, 16 schedules: never 5%
     True
     """
     wd = tuple(weekdays) if weekdays else noise.weekdays
@@ -285,13 +298,17 @@ def preview(
         with np.errstate(invalid="ignore", divide="ignore"):
             est = (np.where(seen & z, y, 0).sum(axis=1) / na) - (np.where(seen & ~z, y, 0).sum(axis=1) / nb)
         se = float(np.std(est[ok], ddof=1)) if ok.sum() > 20 else np.nan
+        # The randomisation test's smallest p-value is about 2 / (distinct schedules): the
+        # real schedule and its mirror image always tie. Fewer than 40 schedules (a plan of
+        # few pairs of days or weeks) can never reach 5%, whatever the difference.
+        reachable = 2 / len(np.unique(z, axis=0)) <= 0.05
         rows.append(
             {
                 "weeks": int(w),
                 "planned_days": m,
                 "expected_days": m * noise.logged_share,
                 "se": se,
-                "detectable": (_Z + _Z80) * se,
+                "detectable": (_Z + _Z80) * se if reachable else np.nan,
             }
         )
     table = pd.DataFrame(rows, columns=["weeks", "planned_days", "expected_days", "se", "detectable"])

@@ -15,7 +15,10 @@ removes noise; fairness comes from the coin.
   with an estimate at least as far from 0 as the real one. It holds whatever the
   day-to-day drift of pain, because the real schedule is one of the draws. The
   95% interval is the set of differences the test does not reject (a shift of
-  every A day by that difference), found on a fine grid.
+  every A day by that difference), found on a fine grid. It is unbounded when the
+  coin cannot reach the level at all (a plan of few pairs of days or weeks has few
+  possible schedules; an early interim look asks for a p-value finer than the
+  re-draws give), and the answer then says that no difference can be ruled out.
 * **As done**: days counted by what the log shows was done (swapped days move,
   days with both or neither option drop out); an ordinary regression with
   Newey-West standard errors. Not protected by the coin: shown beside, not instead.
@@ -261,7 +264,8 @@ def randomisation_interval(
     -------
     tuple
         ``(estimate, p_value, ci_low, ci_high, se)``; ``se`` is the spread of the
-        estimate over the re-drawn schedules (for the normal approximation).
+        estimate over the re-drawn schedules (for the normal approximation). The
+        interval is ``(-inf, inf)`` when no difference, however large, is rejected.
 
     Examples
     --------
@@ -297,7 +301,17 @@ def randomisation_interval(
         return (1 + (stat >= obs - 1e-12).sum(axis=0)) / (r + 1)
 
     p0 = float(pval(np.array([0.0]))[0])
+    # Far from the estimate only the draws with |v| >= 1 (the real schedule, its mirror
+    # image) still count: when they alone keep p above alpha, no difference however large
+    # is rejected and the interval is unbounded (a design with few blocks, or an interim
+    # level beyond the draws' resolution), never the search grid's arbitrary edges.
+    if (1 + int((np.abs(v) >= 1 - 1e-9).sum())) / (r + 1) > alpha:
+        return est, p0, -np.inf, np.inf, se
     half = 8 * max(se, 1e-6) + 0.5
+    for _ in range(40):  # widen until both ends of the grid are rejected
+        if (pval(np.array([est - half, est + half])) <= alpha).all():
+            break
+        half *= 2
     grid = np.linspace(est - half, est + half, 1601)
     inside = grid[pval(grid) > alpha]
     if len(inside) == 0:
@@ -315,6 +329,8 @@ def randomisation_interval(
 
     lo = edge(inside.min(), inside.min() - step)
     hi = edge(inside.max(), inside.max() + step)
+    if p0 > alpha:  # 0 is not rejected: it is in the interval (rounded readings tie at 0 exactly)
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
     return est, p0, float(lo), float(hi), se
 
 
@@ -328,9 +344,16 @@ def _ols(y, cols, *, hac: bool = False):
     return fit.fit(cov_type="HC1")
 
 
+def _full_rank(cols) -> bool:
+    """Whether an intercept and ``cols`` are linearly independent (a fit can tell them apart)."""
+    x = np.column_stack([np.ones(len(cols[0]))] + [np.asarray(c, float) for c in cols])
+    return int(np.linalg.matrix_rank(x)) == x.shape[1]
+
+
 def _coef(res, i: int) -> tuple[float, float, float]:
     est = float(res.params[i])
-    lo, hi = res.conf_int(0.05)[i]
+    with np.errstate(invalid="ignore"):  # another term's variance can round to -0 (sqrt warns)
+        lo, hi = res.conf_int(0.05)[i]
     return est, float(lo), float(hi)
 
 
@@ -367,7 +390,7 @@ def _felt_for(plan: Plan, bouts: pd.DataFrame, days: pd.DataFrame) -> float:
 
 
 def _verdict(lo: float, hi: float, felt: float) -> str:
-    if not (np.isfinite(lo) and np.isfinite(hi)):
+    if np.isnan(lo) or np.isnan(hi):
         return "not enough data"
     if lo > felt:
         return "A better"
@@ -409,6 +432,12 @@ def _headline(plan: Plan, verdict: str, est: float, lo: float, hi: float, level:
             f"points a session you would feel.{extra}"
         )
     if verdict == "not sure yet":
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return (
+                f"Not sure yet whether {a} or {b} gives more relief: so far the plan's coin cannot "
+                f"rule out any difference at the {pct} level (the difference so far: {_pts(est)} "
+                "points a session, A minus B); more planned days will narrow it."
+            )
         if lo < -felt and hi > felt:
             holds = "still holds a difference you would feel either way"
         else:
@@ -533,7 +562,8 @@ def analyse_experiment(
         y = obs["relief"].to_numpy(float)
         z = (obs["option"] == "A").to_numpy(int)
         x = obs["start_pain"].to_numpy(float)
-        use_x = len(y) >= 8 and np.ptp(x) > 0
+        # (not when the starting pain alone tells the A days from the B days: nothing left to compare)
+        use_x = len(y) >= 8 and np.ptp(x) > 0 and _full_rank([z, x])
         rng = np.random.default_rng([plan.seed, 17])
         all_draws = plan.redraw(draws, rng)[:, obs["index"].to_numpy()]
         info = 1.0
@@ -545,15 +575,16 @@ def analyse_experiment(
         fig.update(difference=est, p_value=p, ci_low=lo, ci_high=hi)
         # the normal approximation that matches the interval shown
         crit_shown = stats.norm.ppf(0.5 + level / 2)
-        se_ci = (hi - lo) / (2 * crit_shown) if np.isfinite(hi - lo) else se
+        se_ci = (hi - lo) / (2 * crit_shown) if np.isfinite(hi - lo) else np.nan
         if np.isfinite(se_ci) and se_ci > 0:
             fig["prob_a_better"] = float(stats.norm.cdf(est / se_ci))
         # as done
         dd = days[rated & days["done"].isin(["A", "B"])]
         if min((dd["done"] == "A").sum(), (dd["done"] == "B").sum()) >= MIN_DAYS_EACH:
             cols = [(dd["done"] == "A").to_numpy(float)]
-            if len(dd) >= 8 and np.ptp(dd["start_pain"]) > 0:
-                cols.append(dd["start_pain"].to_numpy(float))
+            start = dd["start_pain"].to_numpy(float)
+            if len(dd) >= 8 and np.ptp(start) > 0 and _full_rank(cols + [start]):
+                cols.append(start)
             d_est, d_lo, d_hi = _coef(_ols(dd["relief"].to_numpy(float), cols, hac=True), 1)
             fig.update(done_difference=d_est, done_low=d_lo, done_high=d_hi)
         # carry-over: yesterday's planned option, on consecutive planned days
@@ -561,20 +592,23 @@ def analyse_experiment(
         prev_gap = sched["date"].diff().dt.days
         prev_a = (sched["option"].shift(1) == "A").astype(float)
         cc = sched.assign(prev_a=prev_a, gap=prev_gap)[rated.to_numpy() & (prev_gap == 1).to_numpy()]
-        if plan.design != "weeks" and len(cc) >= 10 and cc["prev_a"].nunique() == 2 and cc["option"].nunique() == 2:
-            res = _ols(
-                cc["relief"].to_numpy(float),
-                [(cc["option"] == "A").to_numpy(float), cc["prev_a"].to_numpy(float), cc["start_pain"].to_numpy(float)],
-            )
+        carry_cols = [(cc["option"] == "A").to_numpy(float), cc["prev_a"].to_numpy(float)]
+        if len(cc) and np.ptp(cc["start_pain"].to_numpy(float)) > 0:
+            carry_cols.append(cc["start_pain"].to_numpy(float))
+        # full rank: in a pairs plan with days missed, every consecutive day left can be the
+        # second of its pair (today's option always the other of yesterday's: no carry-over fit)
+        if plan.design != "weeks" and len(cc) >= 10 and _full_rank(carry_cols):
+            res = _ols(cc["relief"].to_numpy(float), carry_cols)
             fig.update(zip(("carryover", "carry_low", "carry_high"), _coef(res, 2)))
         # period: the difference in the second half minus the first
         half = (np.arange(len(days)) >= len(days) / 2)[rated.to_numpy()]
         ok_halves = all(
             ((obs["option"] == lab) & (half == h)).sum() >= MIN_DAYS_EACH for lab in "AB" for h in (False, True)
         )
-        if ok_halves:
-            za = (obs["option"] == "A").to_numpy(float)
-            res = _ols(y, [za, half.astype(float), za * half, x])
+        za = (obs["option"] == "A").to_numpy(float)
+        period_cols = [za, half.astype(float), za * half] + ([x] if np.ptp(x) > 0 else [])
+        if ok_halves and _full_rank(period_cols):
+            res = _ols(y, period_cols)
             fig.update(zip(("period_change", "period_low", "period_high"), _coef(res, 3)))
         verdict = _verdict(fig["ci_low"], fig["ci_high"], felt)
         headline = _headline(plan, verdict, est, fig["ci_low"], fig["ci_high"], level, felt)
@@ -590,7 +624,7 @@ def analyse_experiment(
             )
         if np.isfinite(fig["p_value"]):
             notes.append(
-                f"Fair by the coin: in {DRAWS:,} re-draws of your plan's schedule, "
+                f"Fair by the coin: in {draws:,} re-draws of your plan's schedule, "
                 f"{100 * fig['p_value']:.1f}% gave a difference at least this far from 0 "
                 f"(p = {fig['p_value']:.3f})."
             )

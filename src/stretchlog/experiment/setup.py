@@ -3,7 +3,8 @@
 :func:`propose_plan` is what ``stretchlog plan`` and the notebook call. It refuses a
 plan that cannot answer, with the reason in words: an option that is neither in
 the catalog nor in the log, a stretch the log shows makes pain worse, two equal
-options, or fewer days than a comparison needs at the person's logging rhythm.
+options, fewer days than a comparison needs at the person's logging rhythm, or a
+schedule that can be drawn so few ways that its coin could never show a difference.
 """
 
 from __future__ import annotations
@@ -244,8 +245,9 @@ def propose_plan(
     Raises
     ------
     PlanError
-        The options (see :func:`resolve_options`), a bad design, or a plan that would
-        likely give fewer than :data:`MIN_LOGGED_DAYS` logged days.
+        The options (see :func:`resolve_options`), a bad design, a plan that would
+        likely give fewer than :data:`MIN_LOGGED_DAYS` logged days, or one with fewer than
+        40 possible schedules (its randomisation test could never reach 5%).
     """
     if design not in DESIGNS:
         raise PlanError([Problem(None, "--design", design, f"one of {', '.join(DESIGNS)}")], source="plan")
@@ -287,4 +289,34 @@ def propose_plan(
             ],
             source="plan",
         )
+    n_sched = _schedules(plan)
+    if 2 / n_sched > 0.05:
+        def longer(w: int) -> Plan:
+            return make_plan(kind, a, b, start=first, weeks=w, weekdays=days, design=design, seed=seed,
+                             max_run=max_run)
+
+        need = next((w for w in range(n_weeks + 1, 53) if 2 / _schedules(longer(w)) <= 0.05), None)
+        raise PlanError(
+            [
+                Problem(
+                    None,
+                    "--weeks",
+                    str(n_weeks),
+                    f"a plan that can answer: {plan.n_days} planned days by {design} can be drawn only "
+                    f"{n_sched} ways, so no difference, however large, could reach the 5% level"
+                    + (f"; plan at least {need} weeks" if need else "")
+                    + (", or more days a week with --days" if design != "weeks" else ""),
+                )
+            ],
+            source="plan",
+        )
     return Proposal(plan, pv, why)
+
+
+def _schedules(plan: Plan) -> int:
+    """How many schedules the plan's design can draw (counted over 400 draws).
+
+    The randomisation test's smallest p-value is about 2 over this (the real schedule and
+    its mirror image always tie): fewer than 40 schedules can never reach 5%.
+    """
+    return len(np.unique(plan.redraw(400, np.random.default_rng(0)), axis=0))
