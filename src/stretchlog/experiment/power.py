@@ -94,6 +94,8 @@ class Preview:
         ``weeks``, ``planned_days``, ``expected_days`` (likely logged), ``se`` (spread
         of the A-minus-B estimate), ``detectable`` (difference found with 80% power; NaN
         where the schedule has too few blocks for the randomisation test to reach 5%).
+    weekdays : tuple of int
+        The planned weekdays the preview simulated (0 = Monday).
     weeks : int
         The suggested length: the fewest weeks (2-12) that find :data:`WORTH_KNOWING`
         with 80% power, or 12.
@@ -102,6 +104,7 @@ class Preview:
     noise: Noise
     table: pd.DataFrame = field(repr=False)
     weeks: int
+    weekdays: tuple[int, ...] = ()
 
     def detectable(self, weeks: int) -> float:
         """The difference ``weeks`` weeks find with 80% power (extrapolated beyond the table)."""
@@ -139,7 +142,7 @@ class Preview:
             if w in row.index
             else w * len(self.noise.weekdays) * self.noise.logged_share
         )
-        days = joined([_DAYNAMES[d] for d in self.noise.weekdays])
+        days = joined([_DAYNAMES[d] for d in (self.weekdays or self.noise.weekdays)])
         det = self.detectable(w)
         if not np.isfinite(det):
             can = self.table.loc[np.isfinite(self.table["detectable"]), "weeks"]
@@ -314,4 +317,4 @@ def preview(
     table = pd.DataFrame(rows, columns=["weeks", "planned_days", "expected_days", "se", "detectable"])
     good = table[table["detectable"] <= WORTH_KNOWING]
     chosen = int(good["weeks"].iloc[0]) if len(good) else int(table["weeks"].max())
-    return Preview(noise, table, chosen)
+    return Preview(noise, table, chosen, wd)

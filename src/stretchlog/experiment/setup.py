@@ -21,6 +21,7 @@ from stretchlog.experiment.design import DESIGNS, KINDS, MAX_RUN, Option, Plan, 
 from stretchlog.experiment.power import Noise, Preview, noise_from_log, preview
 from stretchlog.log.catalog import Catalog, custom_id, normalize_name
 from stretchlog.log.errors import Problem
+from stretchlog.words import plural
 
 __all__ = ["Proposal", "propose_plan", "resolve_options", "default_plan_seed", "MIN_LOGGED_DAYS", "DEFAULT_WEEKS"]
 
@@ -283,7 +284,7 @@ def propose_plan(
                     "--weeks",
                     str(n_weeks),
                     f"a plan likely to give at least {MIN_LOGGED_DAYS} logged days (4 of each option); "
-                    f"at your rhythm ({per_week:.1f} logged days a week) {n_weeks} weeks give about "
+                    f"at your rhythm ({per_week:.1f} logged days a week) {plural(n_weeks, 'week')} give about "
                     f"{likely:.0f}: plan at least {need} weeks, or more days a week with --days",
                 )
             ],
