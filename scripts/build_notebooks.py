@@ -548,10 +548,9 @@ written: `stretchlog plan LOG --compare "reclining hip stretch" "seated hip stre
 writes the plan file when you are ready."""),
         (C, """\
 planning = stretchlog.analyse(planning_log_path, catalog=catalog)
-harmful = set(planning.effects.loc[planning.effects["verdict"] == "makes it worse", "stretch"])
 proposal = propose_plan("compare", ("reclining hip stretch", "seated hip stretch"), catalog=catalog,
                         sessions=planning.sessions, names=planning.names, today=planning.today,
-                        harmful=harmful)
+                        harmful=planning.harmful)
 print(proposal.plan.question)
 for line in proposal.sentences():
     print("-", line)"""),

@@ -178,6 +178,20 @@ class Analysis:
         return self._by_side_fit.sides
 
     @cached_property
+    def harmful(self) -> frozenset[str]:
+        """Ids of the stretches the log shows make pain worse: surely no relief, the pain
+        goes up after them (the effects' ``harmful`` flag, or the verdict "makes it worse").
+
+        What the routine leaves out, the logger warns about and a self-experiment plan
+        refuses: one rule for all three.
+        """
+        eff = self.effects
+        if eff.empty:
+            return frozenset()
+        worse = eff["verdict"].astype(str).eq("makes it worse") | eff["harmful"].astype(bool)
+        return frozenset(str(s) for s in eff.loc[worse, "stretch"])
+
+    @cached_property
     def lasting(self) -> pd.DataFrame:
         return lasting_relief(self.tables)
 

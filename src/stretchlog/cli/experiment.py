@@ -262,11 +262,10 @@ def plan(
     from stretchlog.experiment import propose_plan, write_plan
 
     an = _analysis(log, catalog, to_stderr=fmt == "json")
-    harmful = set(an.effects.loc[an.effects["verdict"] == "makes it worse", "stretch"].astype(str))
     try:
         proposal = propose_plan(
             kind, tuple(values), catalog=an.catalog, sessions=an.sessions, names=an.names, today=today,
-            harmful=harmful, weeks=weeks, design=design, seed=seed, weekdays=weekdays, start=first,
+            harmful=an.harmful, weeks=weeks, design=design, seed=seed, weekdays=weekdays, start=first,
             max_run=max_run if max_run is not None else 3,
         )
     except PlanError as exc:

@@ -297,9 +297,7 @@ def harmful_stretches(bouts, cat) -> frozenset[str]:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            effects = analyse(bouts, catalog=cat).effects
-        worse = effects["verdict"].astype(str).eq("makes it worse") | effects["harmful"].astype(bool)
-        return frozenset(str(s) for s in effects.loc[worse, "stretch"])
+            return analyse(bouts, catalog=cat).harmful
     except Exception:  # noqa: BLE001 - the warning is a courtesy: never a crash or a traceback
         return frozenset()
 

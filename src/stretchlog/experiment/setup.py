@@ -177,8 +177,9 @@ def resolve_options(
                     None,
                     f"--{kind}",
                     name,
-                    f"a stretch that does not make your pain worse: your log shows {shown} does "
-                    "('makes it worse'), and a plan would ask you to do it on half the days",
+                    f"a stretch that does not make your pain worse: your log shows {shown} makes it "
+                    "worse (the pain goes up after it), and a plan would ask you to do it on half "
+                    "the days",
                 )
             )
             continue
