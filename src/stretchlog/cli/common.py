@@ -121,3 +121,30 @@ def _analysis(log: Path, catalog: Optional[Path], *, to_stderr: bool = False):
 
     cat = _load_catalog(catalog)
     return Analysis(_load(log, cat, to_stderr=to_stderr), catalog=cat)
+
+
+def parse_day(text: str, today, words: dict[str, int]):
+    """A day typed on the command line: ``YYYY-MM-DD`` or one of ``words`` (days from today).
+
+    Returns the date, or None when ``text`` is neither (each command says what it expected).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> d = dt.date(2026, 12, 5)
+    >>> parse_day(" Yesterday", d, {"today": 0, "yesterday": -1}), parse_day("2026-12-07", d, {})
+    (datetime.date(2026, 12, 4), datetime.date(2026, 12, 7))
+    >>> parse_day("7/12", d, {"today": 0}) is None
+    True
+    """
+    import datetime as dt
+
+    t = text.strip().lower()
+    if t in words:
+        return today + dt.timedelta(days=words[t])
+    if len(t) == 10:
+        try:
+            return dt.date.fromisoformat(t)
+        except ValueError:
+            return None
+    return None

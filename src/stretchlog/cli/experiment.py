@@ -125,16 +125,11 @@ def _refuse_plan(lines: list[str], *, tip: str | None = None) -> None:
 def _parse_start(text: Optional[str], today: dt.date) -> Optional[dt.date]:
     if text is None:
         return None
-    t = text.strip().lower()
-    if t == "today":
-        return today
-    if t == "tomorrow":
-        return today + dt.timedelta(days=1)
-    try:
-        if len(t) == 10:
-            return dt.date.fromisoformat(t)
-    except ValueError:
-        pass
+    from stretchlog.cli.common import parse_day
+
+    day = parse_day(text, today, {"today": 0, "tomorrow": 1})
+    if day is not None:
+        return day
     _usage(f"--start {text!r}: give the first day as YYYY-MM-DD (e.g. 2026-12-07), 'today' or 'tomorrow'.")
     return None  # pragma: no cover
 

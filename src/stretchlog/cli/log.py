@@ -28,16 +28,11 @@ _QUICK_HELP = (
 def _parse_date(text: Optional[str], today: dt.date) -> Optional[dt.date]:
     if text is None:
         return None
-    t = text.strip().lower()
-    if t == "today":
-        return today
-    if t == "yesterday":
-        return today - dt.timedelta(days=1)
-    try:
-        if len(t) == 10:
-            return dt.date.fromisoformat(t)
-    except ValueError:
-        pass
+    from stretchlog.cli.common import parse_day
+
+    day = parse_day(text, today, {"today": 0, "yesterday": -1})
+    if day is not None:
+        return day
     raise typer.BadParameter(
         f"{text!r}: give the date as YYYY-MM-DD (e.g. 2026-11-01), 'today' or 'yesterday'", param_hint="--date"
     )
