@@ -357,8 +357,8 @@ def _print_plan(console, proposal, log: Path, target: Path, written, *, dry_run:
         note = " (a plan already sits there: --replace overwrites it)" if target.exists() else ""
         console.print(Text(f"Dry run: nothing written. The plan would go to {target}{note}."))
     console.print(Text(
-        f"Length: {plural(p.weeks, 'week')}, {plural(p.n_days, 'planned day')} "
-        f"{'' if len(set(d.weekday() for d in s['date'])) == 7 else 'on '}{_weekday_words(s['date'])}, "
+        f"Length: {plural(p.weeks, 'week')}, {plural(p.n_days, 'planned day')}"
+        f"{', ' if len(set(d.weekday() for d in s['date'])) == 7 else ' on '}{_weekday_words(s['date'])}, "
         f"from {_span(p.start, p.end)}."
     ))
     console.print(Text(f"Design ({p.design}): {p.design_words()}; seed {p.seed}."))
