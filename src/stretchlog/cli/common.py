@@ -91,6 +91,9 @@ def _load(log: Path, catalog, *, to_stderr: bool = False, full_warnings: bool = 
     from stretchlog.words import plural
 
     _settle()  # the command has imported what it needs (commands import before _load)
+    from stretchlog._threads import blas_threads
+
+    blas_threads(1)  # small fits: one BLAS thread is ~2x faster than spin-waiting threads
     console = _err_console() if to_stderr else _console()
     from stretchlog.log.catalog import Catalog
 
