@@ -36,6 +36,7 @@ import pandas as pd
 from stretchlog.effects.dose import dose_response
 from stretchlog.effects.lasting import lasting_relief
 from stretchlog.effects.meaningful import meaningful_sessions
+from stretchlog.effects.prior import CohortPrior
 from stretchlog.effects.relief import ReliefReport, relief_report
 from stretchlog.effects.tables import SIDE_COLUMNS, empty
 from stretchlog.effects.verdicts import ranks
@@ -68,6 +69,9 @@ class Analysis:
     catalog : Catalog
     today : date
         The day "today" refers to (streaks, "made on", how old the log is).
+    prior : CohortPrior or None
+        A cohort's summary the relief estimates are pooled toward (``--prior``), or None
+        (pooled toward the person's own average).
     tables : LogTables
         The bouts with the tables every part reads, each built once
         (:class:`stretchlog.model.tables.LogTables`); the effects and trends functions
@@ -106,8 +110,12 @@ class Analysis:
     True
     """
 
-    def __init__(self, log: LoadedLog, *, catalog: Catalog | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, log: LoadedLog, *, catalog: Catalog | None = None, today: date | None = None,
+        prior: CohortPrior | None = None,
+    ) -> None:
         self.log = log
+        self.prior = prior
         self.tables = LogTables(log.bouts, catalog)
         self.today = today or date.today()
         self._memo: dict[tuple, Any] = {}
@@ -150,7 +158,7 @@ class Analysis:
 
     @cached_property
     def relief(self) -> ReliefReport:
-        return relief_report(self.tables)
+        return relief_report(self.tables, prior=self.prior)
 
     @cached_property
     def relief_by_side(self) -> ReliefReport:
@@ -161,7 +169,7 @@ class Analysis:
 
     @cached_property
     def _by_side_fit(self) -> ReliefReport:
-        return relief_report(self.tables, by_side=True)
+        return relief_report(self.tables, by_side=True, prior=self.prior)
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -307,6 +315,9 @@ class Analysis:
             "meaningful": records(self.meaningful),
             "trends": {name: records(frame) for name, frame in self.trends.tables().items()},
             "experiment": self._experiment_dict(),
+            "prior": None if self.prior is None else {
+                "source": self.prior.source, "made": self.prior.made,
+                "n_people": self.prior.n_people},
         }
 
     def _experiment_dict(self) -> dict[str, Any] | None:
@@ -346,7 +357,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def analyse(
-    log: Any, *, catalog: Catalog | None = None, today: date | None = None
+    log: Any, *, catalog: Catalog | None = None, today: date | None = None,
+    prior: CohortPrior | None = None,
 ) -> Analysis:
     """Analyse one log: an :class:`Analysis` whose parts are computed on first use.
 
@@ -360,6 +372,10 @@ def analyse(
         Default: the built-in catalog.
     today : date, optional
         The day "today" refers to (default: the computer's date).
+    prior : CohortPrior, optional
+        What a cohort's logs show per stretch (:func:`stretchlog.read_prior`, from
+        ``stretchlog cohort --export-prior``): the relief estimates lean on it as far as
+        this log's own evidence is weak.
 
     Raises
     ------
@@ -383,4 +399,4 @@ def analyse(
             load_log(io.StringIO(to_csv_text(log)), catalog=catalog))
     else:
         loaded = load_log(log, catalog=catalog)
-    return Analysis(loaded, catalog=catalog, today=today)
+    return Analysis(loaded, catalog=catalog, today=today, prior=prior)

@@ -43,6 +43,7 @@ from stretchlog.effects.lasting import lasting_relief
 from stretchlog.effects.meaningful import meaningful_sessions
 from stretchlog.effects.model import analyse, build_design
 from stretchlog.effects.pool import pool as _pool
+from stretchlog.effects.prior import CohortPrior, PersonFit
 from stretchlog.effects.tables import (
     GROUP_COLUMNS,
     MODEL_COLUMNS,
@@ -140,6 +141,10 @@ class ReliefReport:
     n_sessions, n_segments : int
     reading_sd, bout_sd : float
         Estimated SD of a pain reading's error and of one bout's own relief.
+    prior : CohortPrior or None
+        The cohort summary the estimates were pooled toward, if any.
+    fit : PersonFit or None
+        The person's own estimates before pooling (for a cohort fit).
     """
 
     effects: pd.DataFrame = field(repr=False)
@@ -151,6 +156,28 @@ class ReliefReport:
     n_segments: int = 0
     reading_sd: float = float("nan")
     bout_sd: float = float("nan")
+    prior: CohortPrior | None = field(default=None, repr=False, compare=False)
+    parts: _Parts | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def fit(self) -> PersonFit | None:
+        """The person's own estimates before any pooling (what a cohort fit reads), or None
+        when nothing could be estimated."""
+        p = self.parts
+        if p is None:
+            return None
+        n = self.effects.set_index(["stretch", "side"] if p.by_side else "stretch")["n_sessions"]
+        keys = [tuple(u.split("|")) if p.by_side else u for u in p.est]
+        return PersonFit(units=p.est, b=p.b, V=p.V, df=p.df,
+                         n_sessions=tuple(int(n.get(k, 0)) for k in keys), names=p.names)
+
+    def with_prior(self, prior: CohortPrior | None) -> ReliefReport:
+        """The same report, its estimates pooled toward a cohort's ``prior`` (None: toward
+        the person's own average). Identical to ``relief_report(log, prior=prior)``,
+        without fitting again."""
+        if self.parts is None:
+            return self
+        return _assemble(self.parts, prior=prior)
 
 
 def _tq(alpha: float, df: int) -> float:
@@ -201,6 +228,7 @@ def relief_report(
     alpha: float = 0.05,
     pool: bool = True,
     catalog: Catalog | None = None,
+    prior: CohortPrior | None = None,
 ) -> ReliefReport:
     """Estimate each stretch's immediate relief per bout, with intervals, once.
 
@@ -220,6 +248,10 @@ def relief_report(
         regression's own estimates (for comparison; not for ranking).
     catalog : Catalog, optional
         For display names (default: the built-in catalog).
+    prior : CohortPrior, optional
+        A cohort's summary (:func:`stretchlog.effects.prior.read_prior`): the estimates
+        are pooled toward what many people's logs show instead of toward this person's
+        own average, each by as much as the person's own evidence is weak.
 
     Returns
     -------
@@ -260,32 +292,70 @@ def relief_report(
     idx = {c: i for i, c in enumerate(f.columns)}
     est = list(an.estimable)
     ei = [idx[u] for u in est]
-    b = f.coef[ei]
-    V = f.cov[np.ix_(ei, ei)]
+    parts = _Parts(
+        est=tuple(est), b=f.coef[ei], V=f.cov[np.ix_(ei, ei)], units=tuple(d.units), df=int(f.df),
+        alpha=alpha, by_side=by_side, cols=tuple(cols), names=dict(t.names),
+        stats=unit_stats(bouts, unit, d.segs), groups=groups_table(an, t.names, f, tq),
+        model=model_table(an, tq), notes=fit_notes(an, bouts), n_sessions=f.n_sessions,
+        n_segments=f.n_segments, reading_sd=f.reading_sd, bout_sd=f.bout_sd,
+    )
+    return _assemble(parts, pool=pool, prior=prior)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the fit found, before pooling: enough to assemble the report with any prior."""
+
+    est: tuple[str, ...]
+    b: np.ndarray
+    V: np.ndarray
+    units: tuple[str, ...]
+    df: int
+    alpha: float
+    by_side: bool
+    cols: tuple[str, ...]
+    names: dict[str, str]
+    stats: pd.DataFrame
+    groups: pd.DataFrame
+    model: pd.DataFrame
+    notes: tuple[str, ...]
+    n_sessions: int
+    n_segments: int
+    reading_sd: float
+    bout_sd: float
+
+
+def _assemble(parts: _Parts, *, pool: bool = True, prior: CohortPrior | None = None) -> ReliefReport:
+    """The report from the fit's parts: pooled toward the person's average, or toward the
+    cohort with a ``prior``; intervals, verdicts, ranks and reasons."""
+    est, b, V, df, alpha = list(parts.est), parts.b, parts.V, parts.df, parts.alpha
+    tq = _tq(alpha, df)
     raw_se = np.sqrt(np.diag(V))
-    post = _pool(b, V) if pool else None
-    mean = post.mean if post is not None else b
-    cov = post.cov if post is not None else V
+    if prior is not None:
+        mean, cov = prior.posterior(est, b, V)
+    elif pool:
+        post = _pool(b, V)
+        mean, cov = post.mean, post.cov
+    else:
+        mean, cov = b, V
     # the scale's whole numbers and its floor leave a few hundredths of a point that no
     # amount of logging removes: the interval never claims to be finer than that
     sd = np.sqrt(np.clip(np.diag(cov), 0, None) + SCALE_SD**2)
-    names = t.names
-    stats = unit_stats(bouts, unit, d.segs)
+    by_side = parts.by_side
 
-
-    frame = pd.DataFrame(index=pd.Index(d.units, name="unit"))
+    frame = pd.DataFrame(index=pd.Index(list(parts.units), name="unit"))
     frame["effect"] = pd.Series(mean, index=est)
     frame["ci_low"] = pd.Series(mean - tq * sd, index=est)
     frame["ci_high"] = pd.Series(mean + tq * sd, index=est)
-    frame["cautious"] = pd.Series(mean - st.t.ppf(1 - RANK_QUANTILE, f.df) * sd, index=est)
+    frame["cautious"] = pd.Series(mean - st.t.ppf(1 - RANK_QUANTILE, df) * sd, index=est)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ph = st.t.cdf(mean / sd, f.df)
+        ph = st.t.cdf(mean / sd, df)
     frame["p_helps"] = pd.Series(np.where(sd > 0, ph, (mean > 0).astype(float)), index=est)
-    frame["p_felt"] = pd.Series(chance_felt(mean, sd, f.df), index=est)
+    frame["p_felt"] = pd.Series(chance_felt(mean, sd, df), index=est)
     frame["raw_effect"] = pd.Series(b, index=est)
     frame["raw_se"] = pd.Series(raw_se, index=est)
-    frame = frame.join(stats)
-    _label(frame, list(frame.index), names, by_side)
+    frame = frame.join(parts.stats)
+    _label(frame, list(frame.index), parts.names, by_side)
     frame["unit"] = "per bout"
     frame["per_use"] = frame["effect"] * frame["bouts_per_use"]
     raw_high = frame["raw_effect"] + tq * frame["raw_se"]
@@ -305,7 +375,7 @@ def relief_report(
     frame["verdict"] = verdict
     # best first: relief you would feel before relief that is merely sure (see verdicts.ranks)
     frame["rank"] = ranks(frame)
-    groups = groups_table(an, names, f, tq)
+    groups = parts.groups
     reason = pd.Series("", index=frame.index, dtype="str")
     for u, why in short_reasons.items():
         reason[u] = why
@@ -314,20 +384,23 @@ def relief_report(
             reason[u] = rec.reason
     frame["reason"] = reason
     frame = frame.sort_values(["rank", "n_bouts"], ascending=[True, False], na_position="last")
-    frame = frame.reset_index(drop=True)[cols]
+    frame = frame.reset_index(drop=True)[list(parts.cols)]
     for c in ("n_bouts", "n_sessions", "n_segments", "n_single"):
         frame[c] = frame[c].astype("int64")
-    sides = side_table(frame, b, V, est, tq, f.df, alpha) if by_side else empty(SIDE_COLUMNS)
+    sides = side_table(frame, b, V, est, tq, df, alpha) if by_side else empty(SIDE_COLUMNS)
+    notes = parts.notes + ((prior.describe(),) if prior is not None else ())
     return ReliefReport(
         effects=frame,
         groups=groups.drop(columns="units"),
         sides=sides,
-        model=model_table(an, tq),
-        notes=fit_notes(an, bouts),
-        n_sessions=f.n_sessions,
-        n_segments=f.n_segments,
-        reading_sd=f.reading_sd,
-        bout_sd=f.bout_sd,
+        model=parts.model,
+        notes=notes,
+        n_sessions=parts.n_sessions,
+        n_segments=parts.n_segments,
+        reading_sd=parts.reading_sd,
+        bout_sd=parts.bout_sd,
+        prior=prior,
+        parts=parts,
     )
 
 
