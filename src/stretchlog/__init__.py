@@ -32,6 +32,11 @@ __all__ = [
     "build_routine",
     "plots",
     "simulate_log",
+    "read_prior",
+    "fit_prior",
+    "CohortPrior",
+    "run_cohort",
+    "blas_threads",
 ]
 
 _LAZY = {
@@ -49,6 +54,11 @@ _LAZY = {
     "build_routine": "stretchlog.routine.build",
     "plots": "stretchlog.plots",
     "simulate_log": "stretchlog.testing.simulate",
+    "read_prior": "stretchlog.effects.prior",
+    "fit_prior": "stretchlog.effects.prior",
+    "CohortPrior": "stretchlog.effects.prior",
+    "run_cohort": "stretchlog.cohort",
+    "blas_threads": "stretchlog._threads",
 }
 
 
