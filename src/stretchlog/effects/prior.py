@@ -326,7 +326,9 @@ def fit_prior(
             continue
         eff = g["effect"].to_numpy(float)
         var = g["var"].to_numpy(float)
-        res = combine_effects(eff, var, method_re="iterated")
+        # identical estimates make statsmodels' I^2 divide by zero (a harmless warning)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            res = combine_effects(eff, var, method_re="iterated")
         spread = max(math.sqrt(max(float(res.tau2), 0.0)), MIN_SPREAD)
         w = 1.0 / (var + spread**2)
         mean = float((w * eff).sum() / w.sum())
