@@ -9,8 +9,8 @@ matplotlib Axes, draws on it and returns it, seaborn style::
 Nothing global is touched: no ``rcParams`` changes, no ``plt.show()``, no files.
 With ``ax=None`` a new pyplot figure is made (so Jupyter shows it); pass your own
 Axes (for example from a ``matplotlib.figure.Figure``) to keep pyplot out of it.
-Only :func:`tightness_grid` lays out several panels, and only when it is not given
-the axes to fill.
+Only :func:`tightness_grid` and :func:`plot_cohort_pain` lay out several panels, and
+only when they are not given the axes to fill.
 
 Readable for colour-blind people: the Okabe-Ito palette, and every colour comes
 with a marker shape, a fill, a line style or words (see
@@ -35,11 +35,15 @@ The charts, the question each answers, and what it draws:
 - :func:`experiment_calendar`: Did I keep to the plan, day by day?
   (``experiment.analyse_experiment``)
 - :func:`plan_power`: How long should a self-experiment run? (``experiment.preview``)
+- :func:`plot_cohort_stretches`: Which stretches help most people? (``cohort.Cohort``)
+- :func:`plot_cohort_pain`: Is each person's pain going down? (``cohort.Cohort``;
+  small multiples, like :func:`tightness_grid` it lays out its own panels)
 """
 
 from __future__ import annotations
 
 from stretchlog.plots.card import routine_card
+from stretchlog.plots.cohort import plot_cohort_pain, plot_cohort_stretches
 from stretchlog.plots.experiment import experiment_calendar, experiment_result, plan_power
 from stretchlog.plots.relief import left_right, relief_forest, relief_lasting
 from stretchlog.plots.style import EVIDENCE_STYLE, HARMFUL_STYLE, OKABE_ITO, SIDE_STYLE
@@ -59,6 +63,8 @@ __all__ = [
     "experiment_result",
     "experiment_calendar",
     "plan_power",
+    "plot_cohort_stretches",
+    "plot_cohort_pain",
     "OKABE_ITO",
     "EVIDENCE_STYLE",
     "HARMFUL_STYLE",
