@@ -125,6 +125,7 @@ def catalog_cmd(
 
 
 # Commands that live in their own modules (each imports only typer at the top).
+from stretchlog.cli import cohort as cli_cohort
 from stretchlog.cli import effects as cli_effects
 from stretchlog.cli import experiment as cli_experiment
 from stretchlog.cli import log as cli_log
@@ -140,6 +141,7 @@ app.command("routine")(cli_routine.routine)
 app.command("report")(cli_report.report)
 app.command("plan")(cli_experiment.plan)
 app.command("experiment")(cli_experiment.experiment)
+app.command("cohort")(cli_cohort.cohort)
 
 
 def _version_callback(value: bool) -> None:

@@ -12,7 +12,8 @@ from typing import Optional
 
 import typer
 
-__all__ = ["LOG_ARG", "CATALOG_OPT", "_console", "_err_console", "_settle", "_load_catalog", "_load", "_analysis"]
+__all__ = ["LOG_ARG", "CATALOG_OPT", "PRIOR_OPT", "_console", "_err_console", "_settle", "_load_catalog", "_load",
+           "_load_prior", "_analysis", "print_prior_problems"]
 
 LOG_ARG = typer.Argument(..., help="The log file (CSV, one row per stretch bout).", show_default=False)
 CATALOG_OPT = typer.Option(
@@ -20,6 +21,14 @@ CATALOG_OPT = typer.Option(
     "--catalog",
     envvar="STRETCHLOG_CATALOG",
     help="Your own catalog file (TOML) that extends the built-in stretches.",
+    show_default=False,
+)
+PRIOR_OPT = typer.Option(
+    None,
+    "--prior",
+    metavar="COHORT.json",
+    help="A cohort summary from 'stretchlog cohort --export-prior': where your own log is short, "
+    "your relief figures lean on what those people's logs show.",
     show_default=False,
 )
 
@@ -117,13 +126,67 @@ def _load(log: Path, catalog, *, to_stderr: bool = False, full_warnings: bool = 
     return loaded
 
 
-def _analysis(log: Path, catalog: Optional[Path], *, to_stderr: bool = False):
+def print_prior_problems(console, error) -> None:
+    """Every problem of a cohort summary file that cannot be used, one line each, by field.
+
+    Examples
+    --------
+    >>> from rich.console import Console
+    >>> from stretchlog.effects.prior import PriorError
+    >>> from stretchlog.log.errors import Problem
+    >>> err = PriorError([Problem(row=None, column="stretches[0].mean", value="x", expected="a number")],
+    ...                  source="cohort.json")
+    >>> print_prior_problems(Console(width=80, color_system=None), err)
+    cohort.json is not a usable cohort summary: 1 problem. Nothing was changed.
+      - field 'stretches[0].mean': got 'x', expected a number
+    """
+    from rich.text import Text
+
+    from stretchlog.cli.render import bullet
+    from stretchlog.words import plural
+
+    n = len(error.problems) + error.more
+    console.print(
+        Text.assemble((f"{error.source} is not a usable cohort summary:", "bold red"),
+                      f" {plural(n, 'problem')}. Nothing was changed.")
+    )
+    for p in error.problems:
+        line = str(p)
+        if p.row is None and p.column == "file":
+            line = f"{p.value}: expected {p.expected}"
+        elif p.row is None and p.column is not None:
+            line = "field" + line[len("column"):]
+        bullet(console, Text(line))
+    if error.more:
+        console.print(f"... and {plural(error.more, 'more problem')}.", markup=False)
+
+
+def _load_prior(path: Optional[Path], *, to_stderr: bool = False):
+    """The ``--prior`` cohort summary (:func:`stretchlog.effects.prior.read_prior`), None
+    without one, or every problem of the file printed and exit 1."""
+    if path is None:
+        return None
+    from stretchlog.effects.prior import PriorError, read_prior
+
+    try:
+        return read_prior(path)
+    except PriorError as exc:
+        print_prior_problems(_err_console() if to_stderr else _console(), exc)
+        raise typer.Exit(1) from None
+
+
+def _analysis(log: Path, catalog: Optional[Path], *, to_stderr: bool = False, prior: Optional[Path] = None):
     """The log's :class:`~stretchlog.analysis.Analysis` for a command (catalog read once),
-    or every problem of the file printed and exit 1."""
+    or every problem of the file printed and exit 1.
+
+    ``prior`` is the ``--prior`` path (or None): the relief estimates are pooled toward
+    that cohort summary (a bad summary: its problems printed, exit 1).
+    """
     from stretchlog.analysis import Analysis
 
     cat = _load_catalog(catalog)
-    return Analysis(_load(log, cat, to_stderr=to_stderr), catalog=cat)
+    loaded = _load(log, cat, to_stderr=to_stderr)
+    return Analysis(loaded, catalog=cat, prior=_load_prior(prior, to_stderr=to_stderr))
 
 
 def parse_day(text: str, today, words: dict[str, int]):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from stretchlog.cli.common import PRIOR_OPT
+
 __all__ = ["effects"]
 
 FORMATS = ("table", "csv", "json")
@@ -41,13 +43,16 @@ def effects(
     explain: bool = typer.Option(
         False, "--explain", help="Explain every column and verdict of the table in full."
     ),
+    prior: Path | None = PRIOR_OPT,
 ) -> None:
     """Which stretches relieve your pain, ranked, with how sure the log is about each.
 
     Relief is in points of the 0-10 pain scale per bout (one row of your log),
     estimated from every stretch of a session between two pain readings, adjusted
     for regression to the mean and for the order of stretches. The table's legend
-    explains every column; docs/method.md explains the method.
+    explains every column; docs/method.md explains the method. With --prior, each
+    figure also leans on what a cohort's logs show of the stretch, as far as your
+    own log is short (the note under the table says so).
     """
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
@@ -57,7 +62,7 @@ def effects(
     import stretchlog.analysis  # noqa: F401  (imports first: _load then turns garbage collection back on)
     from stretchlog.cli import common as cli
 
-    an = cli._analysis(log, catalog, to_stderr=fmt != "table")
+    an = cli._analysis(log, catalog, to_stderr=fmt != "table", prior=prior)
     report = an.relief_by_side if by_side else an.relief
     if fmt == "csv":
         typer.echo(report.effects.to_csv(index=False), nl=False)
@@ -92,6 +97,9 @@ def json_text(an, *, by_side: bool) -> str:
         "lasting": records(an.lasting),
         "dose": records(an.dose),
         "meaningful": records(an.meaningful),
+        # the cohort summary the figures lean on (--prior), or None
+        "prior": None if an.prior is None else {
+            "source": an.prior.source, "made": an.prior.made, "n_people": an.prior.n_people},
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
 

@@ -11,6 +11,8 @@ from typing import Optional
 
 import typer
 
+from stretchlog.cli.common import PRIOR_OPT
+
 
 def report(
     log: Path = typer.Argument(..., help="The log file (CSV, one row per stretch bout).", show_default=False),
@@ -23,6 +25,7 @@ def report(
     catalog: Optional[Path] = typer.Option(
         None, "--catalog", envvar="STRETCHLOG_CATALOG", help="Your own catalog file (TOML).", show_default=False
     ),
+    prior: Optional[Path] = PRIOR_OPT,
 ) -> None:
     """Write one HTML report with every result and chart (opens anywhere, no network needed)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -41,7 +44,7 @@ def report(
         if target is not None and not target.parent.exists():
             console.print(f"The folder {target.parent} does not exist; nothing was written.")
             raise typer.Exit(1)
-    analysis = _analysis(log, catalog)
+    analysis = _analysis(log, catalog, prior=prior)
     with Progress(
         TextColumn("{task.description:<42}"),
         BarColumn(),

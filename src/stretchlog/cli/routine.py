@@ -12,6 +12,8 @@ from typing import Optional
 
 import typer
 
+from stretchlog.cli.common import PRIOR_OPT
+
 __all__ = ["routine", "print_routine", "DEFAULT_CARD"]
 
 #: Where ``--format pdf`` writes the card when ``--out`` is not given.
@@ -40,6 +42,7 @@ def routine(
         None, "--catalog", envvar="STRETCHLOG_CATALOG",
         help="Your own catalog file (TOML) that extends the built-in stretches.", show_default=False,
     ),
+    prior: Optional[Path] = PRIOR_OPT,
 ) -> None:
     """Your personal routine: what works first, a full routine in a time budget, and experiments.
 
@@ -71,7 +74,7 @@ def routine(
     from stretchlog.routine.build import routine as make_routine
 
     # imports first: _load turns garbage collection back on once they are done
-    an = _analysis(log, catalog, to_stderr=quiet)
+    an = _analysis(log, catalog, to_stderr=quiet, prior=prior)
     r = make_routine(an, minutes=minutes, flare=flare, seed=seed)
     if fmt == "pdf":
         from stretchlog.report.card import save_card
@@ -80,14 +83,23 @@ def routine(
         _console().print(f"Wrote the routine card to {path} (seed {r.seed}).")
         return
     if fmt == "table":
+        from rich.text import Text
+
+        # --prior: say that the relief figures behind the routine lean on a cohort
+        prior_line = (Text("About the relief behind this routine: " + an.prior.describe(), style="dim")
+                      if an.prior is not None else None)
         if out is None:
             print_routine(_console(), r)
+            if prior_line is not None:
+                _console().print(prior_line)
             return
         from rich.console import Console
 
         with open(out, "w", encoding="utf-8") as fh:
             console = Console(file=fh, width=110, no_color=True, highlight=False, emoji=False)
             print_routine(console, r)
+            if prior_line is not None:
+                console.print(prior_line)
     else:
         text = r.to_json() + "\n" if fmt == "json" else r.to_markdown()
         if out is None:
