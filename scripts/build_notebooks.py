@@ -580,6 +580,227 @@ proposal.preview.table[list(labels)].rename(columns=labels).round(1)"""),
 These are results from your own records, not medical advice. **04** builds the routine,
 which uses a clear winner of the experiment."""),
     ],
+    "06-cohort": [
+        (M, """\
+# 06 · Many logs at once: a cohort
+
+**Goals.** For a clinic's clients or a study's participants, in one place: who needs a
+look first (safety flags), everyone's best stretches and pain over time, which
+stretches help most people and by how much, and how each person's figures are
+sharpened by everyone's logs. Then the cohort summary you can save and give a new
+client as a head start: it holds no one's rows.
+
+**Your logs.** Set `folder` in the parameters cell below to a folder with one log
+(CSV) per person; only file names are shown, and `*.plan.csv` files are skipped. Or run
+`papermill 06-cohort.ipynb out.ipynb -p folder /path/to/logs`. Left empty, as it is
+here, the notebook runs on a **simulated** cohort of 30 people made in memory (plus one
+deliberately broken file, to show how a bad file is reported), so you can see what it
+shows before pointing it at real logs. Nothing is written unless you set `prior_out`,
+and no log is changed. `stretchlog cohort FOLDER` shows the same overview in the
+terminal, and `--out cohort.html` as a page."""),
+        (C, """\
+# Parameters (papermill can set these: -p folder /path/to/logs)
+folder = ""  # a folder of logs, one CSV per person; empty: a simulated cohort (nothing written)
+today = None  # the day "today" means for every log, as "YYYY-MM-DD"; None: the computer's date
+jobs = None  # worker processes; None: one per core; 1: everything in this process
+person = None  # the file name of one person to look at closely; None: the first one listed
+prior_out = None  # save the cohort summary to this file (e.g. "cohort.json"); None: don't save""",
+         ["parameters"]),
+        (C, """\
+from datetime import date
+
+import pandas as pd
+import stretchlog
+from stretchlog.effects.prior import write_prior
+from stretchlog.plots import cohort as cohort_plots
+from stretchlog.testing.cohort import simulate_cohort
+from stretchlog.trends.safety import DISCLAIMER
+
+pd.set_option("display.max_colwidth", None)  # tables show whole sentences, not "..."
+stretchlog.blas_threads(1)  # small fits: more BLAS threads only spin and crowd the workers' cores
+
+if folder:
+    logs = [folder]  # every *.csv file in the folder (not the *.plan.csv files)
+else:  # the demo: 30 simulated people and one broken file, all in memory
+    sim = simulate_cohort(30, seed=6)
+    logs = [(name, log.csv_text().encode()) for name, log in zip(sim.files, sim.logs)]
+    logs.append(("broken-example.csv", b"date,stretch,hold_s\\n2026-13-01,pigeon,30\\n"))
+cohort = stretchlog.run_cohort(logs, today=date.fromisoformat(today) if today else None, jobs=jobs)
+print(f"{len(cohort.results)} files, analysed in {cohort.engine}; today is {cohort.today}.")"""),
+        (M, """\
+## The answer first
+
+How many logs were analysed, how many people have a safety flag, and how many files
+could not be read (they are named at the end, with what is wrong in each)."""),
+        (C, "print(cohort.headline())"),
+        (M, """\
+## Who needs a look first
+
+Every safety flag, the most serious first: **see a professional** (pain that stays high
+for days, or gets worse over weeks) before **ease off** (a stretch that raised the pain
+in several recent bouts). Each comes with its advice and the dates it covers. This is
+advice read from the logs, not a diagnosis. An empty list means no one was flagged."""),
+        (C, """\
+for f in cohort.flags.itertuples():
+    print(f"{f.file} [{f.severity}] {f.message}\\n    {f.advice} ({f.first_date} to {f.last_date})")
+print(f"{len(cohort.flags)} safety flag(s) for {cohort.flags['file'].nunique()} person(s).")
+if len(cohort.flags):
+    print(DISCLAIMER)"""),
+        (M, """\
+## Everyone at a glance
+
+One row per log: flagged people first, then the rest by file name, files that could
+not be read last. **Best stretches** are up to three that help or may help the person,
+best first, each with the points of pain (0-10 scale) one bout of it takes away, from
+their own log sharpened by the cohort's (see "One person, with and without the cohort"
+below). **Pain change per 30 days** is how much the pain at the start of their sessions
+moved in a month, on average: negative means it is coming down. The **95% low** and
+**high** are the range that change most likely lies in; **pain over time** says it in
+words: "improving" (or "worsening") only when the whole range is below (or above) 0
+and the change is at least about 0.2 points a month, "flat" otherwise.
+
+*What it cannot tell:* why someone's pain changed; a log with gaps shows only the weeks
+that were logged."""),
+        (C, """\
+labels = {"file": "file", "status": "status", "flag": "most serious flag", "n_flags": "flags",
+          "sessions": "sessions", "first_date": "first session", "last_date": "last session",
+          "top": "best stretches (relief per bout)", "pain_verdict": "pain over time",
+          "pain_slope": "pain change per 30 days", "pain_lo": "95% low", "pain_hi": "95% high"}
+cohort.people[list(labels)].rename(columns=labels).round(1)"""),
+        (M, """\
+Pain week by week: one small panel per person, flagged people first (framed in red),
+each with the average pain at the start of their sessions in each week (0-10, 0 =
+none), counted in weeks from their own first session so people who started at
+different times line up. The dotted line at 7 is the pain the safety check calls high.
+The panels share their scales, so people can be compared at a glance; a large cohort
+shows its first 24."""),
+        (C, "cohort_plots.plot_cohort_pain(cohort);"),
+        (M, """\
+**What this means for you:** start with the flagged people at the top of the table;
+after them, a line that stays high or climbs is the next conversation to have, whatever
+the stretches show."""),
+        (M, """\
+## What helps most people
+
+One row per stretch that enough people did (at least 5 people, each with the stretch in
+3 or more sessions with pain rated around it), most relief first. The columns:
+
+- **average relief per bout**: points of pain (0-10) one bout takes away, on average
+  across people (positive = less pain). A person whose log knows a stretch well counts
+  for more than one who tried it a few times.
+- **95% low / high**: the range that average most likely lies in.
+- **how much people differ**: the spread of the true relief between people (a standard
+  deviation): about two people in three get within this many points of the average,
+  and nearly everyone within twice as many.
+- **share it helps**: the share of people whose true relief is above 0, read from the
+  average and the spread. Above 0 is not always enough to feel (0.2 points a bout is).
+- **people in the average**: whose logs gave the stretch a figure of their own (in 3
+  or more of their sessions with pain rated around it).
+- **helps them** of **with a figure**: of the people with a figure for the stretch, how
+  many have "helps" or "may help" as their verdict (their own figure sharpened by the
+  cohort's)."""),
+        (C, """\
+print(cohort.prior_note or cohort.prior.describe())
+labels = {"name": "stretch", "mean": "average relief per bout", "ci_low": "95% low",
+          "ci_high": "95% high", "spread": "how much people differ", "share_helped": "share it helps",
+          "n_people": "people in the average", "n_helps": "helps them", "n_tried": "with a figure"}
+cohort.stretches[list(labels)].rename(columns=labels).round(2)"""),
+        (M, """\
+The same as a chart: one row per stretch, most relief first. The dot is the cohort's
+average relief per bout and the dark line its 95% interval; the pale band is where
+most people's own relief lies (the middle 8 in 10 people: the average give or take 1.28
+times how much people differ). Right of the "no change" line means less pain; the grey
+band is relief too small to feel (under 0.2 points a bout). A pale band reaching left
+of "no change" means some people get no relief from that stretch.
+
+*What it cannot tell:* the average person is no one in particular. A stretch that helps
+most people can still do nothing for one person, or make it worse: each person's own
+figures are below, and their own log has the last word."""),
+        (C, "cohort_plots.plot_cohort_stretches(cohort);"),
+        (M, """\
+**What this means for you:** stretches high on the list with a short line and a small
+spread are a sound start for a new client; a large spread means people differ a lot
+with that stretch, so let each person's log decide."""),
+        (M, """\
+## One person, with and without the cohort
+
+A person who logged a stretch only a few times has a rough figure for it: a lucky week
+can make it look great. The cohort knows what that stretch usually does, so each
+person's figure is pulled toward the cohort's average **by as much as their own log is
+unsure**: a stretch in a handful of sessions moves most of the way, a stretch logged
+for months hardly moves, and stays where the person's own log puts it even when that is
+far from everyone else. The interval also narrows, because two sources of evidence
+know more than one. (The formula is in `docs/method.md`, "Many logs at once".)
+
+The columns: **own log alone** is the figure `stretchlog effects LOG` gives,
+with its 95% low and high; **cohort average** is from the table above; **with the
+cohort** is the figure this overview uses, which `stretchlog effects LOG --prior
+cohort.json` also gives; **moved** is the second minus the first, in points per bout;
+**sessions** are the person's sessions with the stretch."""),
+        (C, """\
+who = person or cohort.people.query("status == 'ok'")["file"].iloc[0]
+mine = cohort.effects.query("file == @who").reset_index(drop=True)
+mine = mine.assign(cohort_mean=mine["stretch"].map(cohort.stretches.set_index("stretch")["mean"]),
+                   moved=mine["effect"] - mine["own_effect"])
+print(f"{who}: {len(mine)} stretches with a figure.")
+labels = {"name": "stretch", "own_effect": "own log alone", "own_ci_low": "own 95% low",
+          "own_ci_high": "own 95% high", "own_verdict": "own verdict", "cohort_mean": "cohort average",
+          "effect": "with the cohort", "ci_low": "95% low", "ci_high": "95% high", "verdict": "verdict",
+          "moved": "moved", "n_sessions": "sessions"}
+mine[list(labels)].rename(columns=labels).round(2)"""),
+        (M, """\
+**What this means for you:** where "moved" is large, the person's own log was still
+thin for that stretch: their figure leans on the cohort for now and will move back to
+their own as they log more. A verdict that changed (say from "no clear effect" to "may
+help") is the cohort's evidence added to theirs, not a new measurement of them. An
+empty "cohort average" is a stretch too few people did: it is pulled toward what an
+average stretch does, less firmly."""),
+        (M, """\
+## The cohort summary: a head start for a new client
+
+What the cohort's logs show per stretch can be saved as a small file and used with a new
+person's log: `stretchlog effects LOG --prior cohort.json` (also on `routine` and
+`report`), or `stretchlog.analyse(LOG, prior=stretchlog.read_prior("cohort.json"))`
+in Python. `stretchlog cohort FOLDER --export-prior cohort.json` writes the same file.
+
+It holds, per stretch, the average relief per bout, how sure that average is (its
+standard error), how much people differ, and how many people it rests on; how much a
+person tends to differ from the cohort across all their stretches; where to start for
+a stretch it does not list; and the day it was made. **No one's rows, dates, file names
+or own figures are in it.** Set `prior_out` in the parameters to save it."""),
+        (C, """\
+if cohort.prior is None:
+    print(cohort.prior_note)
+else:
+    prior = cohort.prior
+    print(prior.to_dict()["about"])
+    print(f"Made {prior.made} from {prior.n_people} people. How much more (or less) one person "
+          f"tends to get from every stretch than the average (SD): {prior.person_sd:.2f} points "
+          "per bout" + (" (0: these logs show no such lean)." if prior.person_sd < 0.005 else "."))
+    print(f"A stretch not listed starts at {prior.new_mean:+.2f} points per bout, give or take "
+          f"{prior.new_sd:.2f} (one SD).")
+    if prior_out:
+        print(f"Saved to {write_prior(prior, prior_out)}.")"""),
+        (M, """\
+## Files that could not be read
+
+Each file that breaks the log format, with every problem as `stretchlog validate`
+words it (row as a spreadsheet shows it, column, value, what was expected). These
+files were skipped; every other log was analysed. An empty table means every file
+was read."""),
+        (C, "cohort.problems"),
+        (M, """\
+## What this showed
+
+- Who needs a look first: every safety flag, the most serious first, with its advice.
+- Everyone's best stretches and whether their pain is coming down.
+- Which stretches help most people, by how much, and how much people differ.
+- How the cohort sharpens one person's figures, and by how much, stretch by stretch.
+- The cohort summary that gives a new client a head start, and the files that could
+  not be read.
+
+These are results from people's own records, not medical advice or a diagnosis."""),
+    ],
 }
 
 

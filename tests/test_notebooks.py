@@ -1,5 +1,6 @@
 """The notebooks run top to bottom on the sample log, show their charts, and are
 committed clean (no outputs, kernelspec python3, a tagged parameters cell, no def).
+Notebook 06 (a cohort) runs on a small simulated cohort folder instead.
 
 Each notebook is executed with papermill in its own kernel, with the working
 directory in ``tmp_path`` (nothing is written into the repository) and the
@@ -25,6 +26,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, SAMPLE
+from stretchlog.testing.cohort import simulate_cohort
 
 #: Numbered notebooks: "NN_name" and, from 05 on, "NN-name" (the issue's names).
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]*.ipynb") if p.name[2] in "_-")
@@ -35,13 +37,20 @@ CHARTS = {
     "03_tightness_and_pain_over_time": 4,
     "04_my_routine": 2,
     "05-self-experiment": 3,
+    "06-cohort": 2,
 }
 #: The sample log with a self-experiment plan beside it (experiment-log.plan.csv).
 EXPERIMENT = ROOT / "data" / "sample" / "experiment-log.csv"
 #: The log each notebook opens by default (its parameters cell) and the parameters
 #: it is run with here (absolute paths: the kernel runs in tmp_path).
+#: (Notebook 06 opens a folder of logs; left empty, a simulated cohort made in memory.)
 DEFAULT_LOG = {"05-self-experiment": "../data/sample/experiment-log.csv"}
+DEFAULT_PARAMETER = {"06-cohort": 'folder = ""'}
 RUN_PARAMETERS = {"05-self-experiment": {"log_path": str(EXPERIMENT), "planning_log_path": str(SAMPLE)}}
+#: Notebook 06 runs on a small cohort folder (8 people, 60 days, one broken file), in
+#: this process (jobs=1: no worker start-up), on a fixed day; "folder" is set per run.
+COHORT_PARAMETERS = {"today": "2026-03-10", "jobs": 1}
+COHORT_PEOPLE, COHORT_DAYS = 8, 60
 #: A cell taking longer than this (seconds) is a hang, not a slow machine. On the
 #: sample each notebook takes 4-14 s in all, kernel start included.
 CELL_TIMEOUT_S = 120
@@ -105,7 +114,8 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
     assert all(not c.outputs and c.execution_count is None for c in code), "clear the outputs"
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     default = DEFAULT_LOG.get(path.stem, "../data/sample/stretch-log.csv")
-    assert len(params) == 1 and f'\nlog_path = "{default}"' in "\n" + params[0].source
+    first = DEFAULT_PARAMETER.get(path.stem, f'log_path = "{default}"')
+    assert len(params) == 1 and f"\n{first}" in "\n" + params[0].source
     assert nb.cells[0].cell_type == "markdown" and "Goals" in nb.cells[0].source
     assert nb.cells[-1].cell_type == "markdown" and "What this showed" in nb.cells[-1].source
     for c in code:
@@ -115,8 +125,16 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
         assert not defs, f"no functions in notebooks (cell {c.id}): put them in the package"
 
 
+def cohort_folder(folder: Path) -> Path:
+    """A small simulated cohort written to ``folder``, with one broken log beside it."""
+    simulate_cohort(COHORT_PEOPLE, days=COHORT_DAYS, seed=3).write(folder)
+    (folder / "broken.csv").write_text("date,stretch,hold_s\n2026-13-01,pigeon,30\n", encoding="utf-8")
+    return folder
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_on_the_sample(path: Path, tmp_path, monkeypatch, lab_environment):
+def test_notebook_runs_on_the_sample(path: Path, tmp_path, tmp_path_factory, monkeypatch,
+                                     lab_environment):
     """Run as in `make lab`: the Makefile's Agg, then what the lab recipe changes."""
     import papermill as pm
 
@@ -127,10 +145,14 @@ def test_notebook_runs_on_the_sample(path: Path, tmp_path, monkeypatch, lab_envi
         else:
             monkeypatch.setenv(name, value)
     out = tmp_path / path.name
+    parameters = RUN_PARAMETERS.get(path.stem, {"log_path": str(SAMPLE)})
+    if path.stem == "06-cohort":  # the logs in a folder of their own, outside the kernel's cwd
+        folder = cohort_folder(tmp_path_factory.mktemp("cohort"))
+        parameters = COHORT_PARAMETERS | {"folder": str(folder)}
     pm.execute_notebook(
         str(path),
         str(out),
-        parameters=RUN_PARAMETERS.get(path.stem, {"log_path": str(SAMPLE)}),
+        parameters=parameters,
         kernel_name="python3",
         cwd=str(tmp_path),
         progress_bar=False,
@@ -151,3 +173,7 @@ def test_notebook_runs_on_the_sample(path: Path, tmp_path, monkeypatch, lab_envi
     assert not any("<Axes" in str(o.get("data", {}).get("text/plain", "")) for o in outputs), \
         "end chart cells with ';' so the Axes repr is not printed"
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name], "the notebook wrote files"
+    if path.stem == "06-cohort":  # the broken log is named, and the others still ran
+        text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                         for o in outputs)
+        assert f"{COHORT_PEOPLE} logs analysed" in text and "broken.csv" in text
