@@ -423,7 +423,10 @@ def main() -> None:
         print("Steps per log size:")
         with tempfile.TemporaryDirectory() as tmp:
             results["sizes"] = sizes(names, steps, Path(tmp), args.repeats)
-    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    # keep what other benchmarks wrote into the same file (benchmarks/cohort.py: "cohort")
+    kept = json.loads(args.json.read_text(encoding="utf-8")) if args.json.exists() else {}
+    kept.update(results)
+    args.json.write_text(json.dumps(kept, indent=2) + "\n", encoding="utf-8")
     md = markdown(results)
     print()
     print(targets(results))

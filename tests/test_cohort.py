@@ -122,16 +122,29 @@ def test_a_missing_prior_file_is_named(tmp_path):
 def test_posterior_weighs_own_evidence_against_the_cohort():
     pr = _prior()
     units = ["reclining-hip-stretch"]
-    # own evidence as strong as the cohort's spread: halfway
+    # own evidence as strong as the cohort's spread, and not far from it: halfway
     s2 = 0.3**2 + 0.05**2
-    mean, cov = pr.posterior(units, np.array([2.0]), np.array([[s2]]))
-    assert mean[0] == pytest.approx((0.8 + 2.0) / 2)
+    mean, cov = pr.posterior(units, np.array([1.2]), np.array([[s2]]))
+    assert mean[0] == pytest.approx((0.8 + 1.2) / 2)
     assert cov[0, 0] == pytest.approx(s2 / 2)
     # almost no own evidence: the cohort's; overwhelming own evidence: the person's own
     weak, _ = pr.posterior(units, np.array([2.0]), np.array([[1e6]]))
     strong, _ = pr.posterior(units, np.array([2.0]), np.array([[1e-8]]))
     assert weak[0] == pytest.approx(0.8, abs=1e-4)
     assert strong[0] == pytest.approx(2.0, abs=1e-4)
+
+
+def test_strong_evidence_far_from_the_cohort_is_barely_pulled():
+    """Heavy tails: a year of logs (SE 0.085) putting a stretch 1.5 points above the cohort
+    moves by a fraction of its own SE, where a normal prior would pull it by about one SE."""
+    pr = _prior()
+    V = np.array([[0.085**2]])
+    mean, cov = pr.posterior(["reclining-hip-stretch"], np.array([2.3]), V)
+    S = 0.3**2 + 0.05**2
+    normal = 0.8 + S / (S + V[0, 0]) * 1.5
+    assert 2.3 - normal > 0.09
+    assert 2.3 - mean[0] < 0.03
+    assert cov[0, 0] <= V[0, 0]
 
 
 def test_a_stretch_the_cohort_lacks_gets_the_new_stretch_prior_and_sides_share_some():
