@@ -83,23 +83,14 @@ def routine(
         _console().print(f"Wrote the routine card to {path} (seed {r.seed}).")
         return
     if fmt == "table":
-        from rich.text import Text
-
-        # --prior: say that the relief figures behind the routine lean on a cohort
-        prior_line = (Text("About the relief behind this routine: " + an.prior.describe(), style="dim")
-                      if an.prior is not None else None)
         if out is None:
             print_routine(_console(), r)
-            if prior_line is not None:
-                _console().print(prior_line)
             return
         from rich.console import Console
 
         with open(out, "w", encoding="utf-8") as fh:
             console = Console(file=fh, width=110, no_color=True, highlight=False, emoji=False)
             print_routine(console, r)
-            if prior_line is not None:
-                console.print(prior_line)
     else:
         text = r.to_json() + "\n" if fmt == "json" else r.to_markdown()
         if out is None:

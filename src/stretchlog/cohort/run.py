@@ -154,7 +154,10 @@ def _run_dask(logs: Sequence[LogInput], today: date, scheduler, done) -> None:
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
-        futs = client.map(person_result, list(logs), today=today, pure=False)
+        # the logs go to the workers as data (scatter), not inside the task graph: a
+        # thousand year-long logs are ~56 MB, which Dask warns about and sends slowly
+        data = client.scatter(list(logs))
+        futs = client.map(person_result, data, today=today, pure=False)
         index = {f.key: i for i, f in enumerate(futs)}
         for k, fut in enumerate(dask_completed(futs), 1):
             done(index[fut.key], fut.result(), k)

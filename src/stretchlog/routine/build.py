@@ -304,8 +304,11 @@ def build(an: Analysis, *, minutes: float, flare: bool, seed: int | None) -> Rou
     eff = RoutineEffects(pd.DataFrame({"stretch": []})) if empty else effect_inputs(an)
     tr = RoutineTrends() if empty else trend_inputs(an)
     ex = None if empty else experiment_input(an)
-    return build_from(an.bouts, eff, tr, catalog=an.catalog, today=an.today, minutes=minutes, flare=flare,
-                      seed=seed, experiment=ex)
+    r = build_from(an.bouts, eff, tr, catalog=an.catalog, today=an.today, minutes=minutes, flare=flare,
+                   seed=seed, experiment=ex)
+    if an.prior is not None and not empty:  # every surface of the routine says what its figures lean on
+        r = replace(r, notes=r.notes + ("About the relief behind this routine: " + an.prior.describe(),))
+    return r
 
 
 def build_from(bouts: pd.DataFrame, eff: RoutineEffects, tr: RoutineTrends, *, catalog: Catalog, today: date,
