@@ -352,3 +352,22 @@ def test_every_valid_log_gets_a_cohort_answer_with_and_without_a_prior(text):
         missing = e.loc[~shown]
         assert missing["verdict"].isin(["cannot separate", "not enough data"]).all()
         assert (missing["reason"].astype(str).str.len() > 0).all()
+
+
+def test_the_single_log_commands_use_one_blas_thread_too():
+    """`stretchlog effects` limits BLAS itself, run as a user runs it (no environment variable)."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "stretch-log.csv"
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from stretchlog.cli.app import app\n"
+        f"r = CliRunner().invoke(app, ['effects', {str(sample)!r}, '--format', 'json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(sorted({i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'}))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[1]"

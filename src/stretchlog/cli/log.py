@@ -288,8 +288,10 @@ def harmful_stretches(bouts, cat) -> frozenset[str]:
 
         if bouts["session_id"].nunique() < MIN_SESSIONS_FOR_FIGURE:
             return frozenset()  # too short to tell: no need to load the analysis at all
+        from stretchlog._threads import blas_threads
         from stretchlog.analysis import analyse
 
+        blas_threads(1)  # small fits, as every analysing command
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return analyse(bouts, catalog=cat).harmful

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from stretchlog._threads import blas_threads
 from stretchlog.cohort.person import LogInput, PersonResult
 from stretchlog.cohort.run import Progress, collect_logs, read_inputs, run_logs
 from stretchlog.effects.prior import MIN_PEOPLE, CohortPrior, fit_prior
@@ -308,6 +309,7 @@ def run_cohort(
     else:
         logs = read_inputs(collect_logs(items))  # type: ignore[arg-type]
     today = today or date.today()
+    blas_threads(1)  # this process pools everyone toward the cohort: small fits here too
     results = run_logs(logs, today, jobs=jobs, scheduler=scheduler, progress=progress)
     if scheduler is not None:
         engine = f"Dask at {getattr(scheduler, 'scheduler', None) and scheduler.scheduler.address or scheduler}"
