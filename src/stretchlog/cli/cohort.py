@@ -61,7 +61,7 @@ def cohort(
     ),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", metavar="ADDRESS", show_default=False,
-        help="Run on a Dask cluster instead, e.g. tcp://10.0.0.5:8786 (needs stretchlog[dask]). "
+        help="Run on a Dask cluster instead, e.g. tcp://HOST:8786 (needs stretchlog[dask]). "
              "The logs are sent to its workers: use a cluster you control.",
     ),
     today: Optional[str] = typer.Option(
