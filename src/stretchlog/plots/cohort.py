@@ -62,7 +62,7 @@ _CLEAR = dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none", a
 _TREND_WORD = {
     "improving": "improving",
     "worsening": "worsening",
-    "flat": "flat",
+    "flat": "no clear change",  # as the trends and cohort commands word it
     "not enough data": "too little data",
 }
 
@@ -234,7 +234,7 @@ def plot_cohort_pain(cohort: Any, *, files: Sequence[str] | None = None, max_peo
 
     One panel per readable log, in the order of ``cohort.people`` (people with a
     safety flag first). Each panel is titled with the file name and the pain trend in a
-    word (improving, worsening, flat, too little data); a flagged person's panel has a
+    word (improving, worsening, no clear change, too little data); a flagged person's panel has a
     vermillion frame and says "safety flag". The line is the average starting pain of
     each week (a dot per week), the x-axis the weeks since that person's first
     session, so people who started at different times can be compared; the dotted
