@@ -134,8 +134,6 @@ def cohort(
             raise typer.Exit(1)
 
     try:
-        if scheduler is not None:
-            _check_reachable(scheduler, SchedulerError)
         result = _run(run_cohort, files, day, jobs, scheduler, err)
     except SchedulerError as exc:
         err.print(
@@ -204,28 +202,6 @@ def _refuse_same_names(files: list[Path]) -> None:
             raise typer.Exit(1)
         seen[f.name] = f
     files[:] = list({f.name: f for f in files}.values())  # the same file named twice: once
-
-
-def _check_reachable(address: str, error) -> None:
-    """Fail at once, not after Dask's 10 s time-out, when nothing listens at a
-    ``tcp://host:port`` address (other address kinds are left to Dask)."""
-    import socket
-    from urllib.parse import urlsplit
-
-    if not address.startswith("tcp://"):
-        return
-    try:
-        parts = urlsplit(address)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        raise error(f"{address} is not a scheduler address") from None
-    if not host or port is None:
-        raise error(f"{address} has no port (a Dask scheduler listens on one, usually 8786)")
-    try:
-        socket.create_connection((host, port), timeout=5).close()
-    except OSError as exc:
-        raise error(f"cannot reach the Dask scheduler at {address}: "
-                    f"{exc.strerror or 'no answer within 5 s'}") from None
 
 
 def _run(run_cohort, files, day, jobs, scheduler, err):

@@ -149,6 +149,8 @@ def _run_dask(logs: Sequence[LogInput], today: date, scheduler, done) -> None:
             "the Dask path needs Dask's distributed scheduler: pip install 'stretchlog[dask]'"
         ) from None
     own = not isinstance(scheduler, Client)
+    if own:
+        _probe(str(scheduler))
     try:
         client = Client(scheduler, timeout="10s") if own else scheduler
     except (OSError, TimeoutError) as exc:
@@ -164,3 +166,25 @@ def _run_dask(logs: Sequence[LogInput], today: date, scheduler, done) -> None:
     finally:
         if own:
             client.close()
+
+
+def _probe(address: str) -> None:
+    """Fail at once, not after Dask's 10 s time-out, when nothing listens at a
+    ``tcp://host:port`` address (other address kinds are left to Dask)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not address.startswith("tcp://"):
+        return
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise SchedulerError(f"{address} is not a scheduler address") from None
+    if not host or port is None:
+        raise SchedulerError(f"{address} has no port (a Dask scheduler listens on one, usually 8786)")
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: "
+                             f"{exc.strerror or 'no answer within 5 s'}") from None
