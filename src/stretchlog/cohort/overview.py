@@ -23,7 +23,7 @@ import pandas as pd
 
 from stretchlog._threads import blas_threads
 from stretchlog.cohort.person import LogInput, PersonResult
-from stretchlog.cohort.run import Progress, collect_logs, read_inputs, run_logs
+from stretchlog.cohort.run import Progress, collect_logs, engine_name, read_inputs, run_logs
 from stretchlog.effects.prior import MIN_PEOPLE, CohortPrior, fit_prior
 from stretchlog.effects.relief import ReliefReport
 from stretchlog.trends.safety import SEVERITIES
@@ -311,12 +311,6 @@ def run_cohort(
     today = today or date.today()
     blas_threads(1)  # this process pools everyone toward the cohort: small fits here too
     results = run_logs(logs, today, jobs=jobs, scheduler=scheduler, progress=progress)
-    if scheduler is not None:
-        engine = f"Dask at {getattr(scheduler, 'scheduler', None) and scheduler.scheduler.address or scheduler}"
-    else:
-        from stretchlog.cohort.run import available_cores
-
-        w = min(available_cores() if jobs is None else max(1, jobs), max(1, len(logs)))
-        engine = "this process" if w == 1 else f"{w} local processes"
+    engine = engine_name(jobs, len(logs), scheduler)
     return cohort_from_results(results, today, engine=engine, min_people=min_people)
 

@@ -29,7 +29,8 @@ from pathlib import Path
 from stretchlog._threads import blas_threads
 from stretchlog.cohort.person import LogInput, PersonResult, person_result
 
-__all__ = ["available_cores", "collect_logs", "run_logs", "read_inputs", "SchedulerError"]
+__all__ = ["available_cores", "collect_logs", "engine_name", "local_workers", "run_logs", "read_inputs",
+           "SchedulerError"]
 
 #: Called after each log: (logs done, logs in all, the file just done).
 Progress = Callable[[int, int, str], None]
@@ -79,6 +80,21 @@ def read_inputs(paths: Sequence[Path]) -> list[LogInput]:
     return out
 
 
+def local_workers(jobs: int | None, n_logs: int) -> int:
+    """Worker processes for ``n_logs`` logs: ``jobs`` (default every core), never more
+    than there are logs; 1 means a loop in this process."""
+    return min(available_cores() if jobs is None else max(1, int(jobs)), max(1, n_logs))
+
+
+def engine_name(jobs: int | None, n_logs: int, scheduler=None) -> str:
+    """Where the per-log work runs, in words ("this process", "2 local processes", "Dask at ...")."""
+    if scheduler is not None:
+        address = getattr(getattr(scheduler, "scheduler", None), "address", None) or scheduler
+        return f"Dask at {address}"
+    w = local_workers(jobs, n_logs)
+    return "this process" if w == 1 else f"{w} local processes"
+
+
 def _init_worker() -> None:
     blas_threads(1)
 
@@ -126,7 +142,7 @@ def run_logs(
     if scheduler is not None:
         _run_dask(logs, today, scheduler, done)
     else:
-        workers = min(available_cores() if jobs is None else max(1, int(jobs)), n)
+        workers = local_workers(jobs, n)
         if workers == 1:
             blas_threads(1)
             for i, log in enumerate(logs):
