@@ -30,6 +30,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -178,7 +179,7 @@ class CohortPrior:
     def get(self, stretch: str) -> StretchPrior | None:
         return self._by_id.get(stretch)
 
-    @property
+    @cached_property
     def _by_id(self) -> dict[str, StretchPrior]:
         return {s.stretch: s for s in self.stretches}
 
