@@ -371,3 +371,12 @@ def test_the_single_log_commands_use_one_blas_thread_too():
     env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("_NUM_THREADS")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[1]"
+
+
+def test_logs_too_short_for_any_figure_are_not_counted_as_having_one():
+    two = (b"date,time,stretch,side,hold_s,reps,pain_before,pain_after,tightness,notes\n"
+           b"2026-11-01,21:30,reclining hip stretch,left,60,3,6,5,7,\n"
+           b"2026-11-02,21:30,knees to chest,both,30,4,6,3,,\n")
+    c = run_cohort([("a.csv", two), ("b.csv", two)], today=TODAY, jobs=1)
+    assert c.prior is None
+    assert "(0 logs with any figure)" in c.prior_note

@@ -26,6 +26,7 @@ from stretchlog.cohort.person import LogInput, PersonResult
 from stretchlog.cohort.run import Progress, collect_logs, engine_name, read_inputs, run_logs
 from stretchlog.effects.prior import MIN_PEOPLE, CohortPrior, fit_prior
 from stretchlog.effects.relief import ReliefReport
+from stretchlog.model.thresholds import MIN_SESSIONS_FOR_FIGURE
 from stretchlog.trends.safety import SEVERITIES
 from stretchlog.words import plural
 
@@ -254,12 +255,13 @@ def cohort_from_results(
     try:
         prior = fit_prior(fits, made=today, min_people=min_people)
     except ValueError:
-        n = len(fits)
+        # the logs that could give the fit anything: a stretch in enough sessions (fit_prior's rule)
+        n = sum(any(k >= MIN_SESSIONS_FOR_FIGURE for k in f.n_sessions) for f in fits)
         note = (
             f"No stretch has a relief figure from at least {min_people} people yet "
             f"({plural(n, 'log')} with any figure): each person's figures are their own "
             f"log's alone. The cohort summary needs {min_people} people with a stretch in "
-            "at least 3 sessions each with pain rated before and after."
+            f"at least {MIN_SESSIONS_FOR_FIGURE} sessions each with pain rated before and after."
         )
     return Cohort(results, prior, note, today, engine)
 
